@@ -1,0 +1,463 @@
+"""Django admin for curators (edit the drafts) and reviewers (publish a version).
+
+Every draft model keeps its history (who changed what, when) through django-simple-history, and
+conditions, findings, evidence and references can be imported and exported as spreadsheets.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+from simple_history.admin import SimpleHistoryAdmin
+
+from conditions.knowledge_file import KnowledgeFileError
+from conditions.models import (
+    AgeBand,
+    Condition,
+    ConditionPrior,
+    DurationEvidence,
+    Evidence,
+    Finding,
+    KnowledgeBaseVersion,
+    RedFlagCriterion,
+    RedFlagRule,
+    Reference,
+    Requirement,
+    ScoringPolicy,
+)
+from conditions.selectors import knowledge_base_pending_publication
+from conditions.services import knowledge_base_publish
+
+PUBLISH_PERMISSION = "conditions.publish_knowledgebaseversion"
+
+# Notes and summaries are edited in narrow inline rows; a compact text box keeps rows readable.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
+# --- Import / export resources: rows are matched by code, related rows named by code ---
+
+
+def _by_key(column: str, model: type[models.Model], key: str) -> fields.Field:
+    return fields.Field(attribute=column, column_name=column, widget=ForeignKeyWidget(model, key))
+
+
+class ReferenceResource(resources.ModelResource):
+    class Meta:
+        model = Reference
+        import_id_fields = ("key",)
+        fields = ("key", "citation", "url", "doi", "note")
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+class FindingResource(resources.ModelResource):
+    baseline_reference = _by_key("baseline_reference", Reference, "key")
+
+    class Meta:
+        model = Finding
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "question",
+            "help_text",
+            "answer_type",
+            "section",
+            "order",
+            "min_age",
+            "max_age",
+            "blocks_self_care",
+            "baseline_adult",
+            "baseline_child",
+            "baseline_reference",
+            "baseline_expert_estimate",
+            "baseline_note",
+        )
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+class ConditionResource(resources.ModelResource):
+    female_share_reference = _by_key("female_share_reference", Reference, "key")
+    references = fields.Field(
+        attribute="references",
+        column_name="references",
+        widget=ManyToManyWidget(Reference, field="key", separator=","),
+    )
+
+    class Meta:
+        model = Condition
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "name",
+            "summary",
+            "category",
+            "is_other_causes",
+            "min_age",
+            "max_age",
+            "female_share",
+            "female_share_reference",
+            "female_share_expert_estimate",
+            "female_share_note",
+            "urgency",
+            "self_care_max_duration_weeks",
+            "doctor_checks",
+            "management",
+            "icd10",
+            "snomed_ct",
+            "references",
+        )
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+class EvidenceResource(resources.ModelResource):
+    condition = _by_key("condition", Condition, "code")
+    finding = _by_key("finding", Finding, "code")
+    reference = _by_key("reference", Reference, "key")
+
+    class Meta:
+        model = Evidence
+        import_id_fields = ("condition", "finding", "population")
+        fields = (
+            "condition",
+            "finding",
+            "population",
+            "probability",
+            "reference",
+            "expert_estimate",
+            "note",
+        )
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+# --- Inlines ---
+
+
+SOURCE_FIELDS = ("reference", "expert_estimate", "note")
+
+
+class EvidenceOnConditionInline(admin.TabularInline):
+    model = Evidence
+    fk_name = "condition"
+    fields = ("finding", "population", "probability", *SOURCE_FIELDS)
+    autocomplete_fields = ("finding", "reference")
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name = "evidence: how often people with this condition answer yes"
+    verbose_name_plural = verbose_name
+
+
+class EvidenceOnFindingInline(admin.TabularInline):
+    model = Evidence
+    fk_name = "finding"
+    fields = ("condition", "population", "probability", *SOURCE_FIELDS)
+    autocomplete_fields = ("condition", "reference")
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name = "evidence: how often people with each condition answer yes"
+    verbose_name_plural = verbose_name
+
+
+class ConditionPriorInline(admin.TabularInline):
+    model = ConditionPrior
+    fields = ("age_band", "probability", *SOURCE_FIELDS)
+    autocomplete_fields = ("reference",)
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name = "prior: how likely this is the cause, by age band"
+    verbose_name_plural = "priors: how likely this is the cause, by age band"
+
+
+class DurationEvidenceInline(admin.TabularInline):
+    model = DurationEvidence
+    fields = ("le_2_weeks", "ge_6_weeks", "ge_12_weeks", *SOURCE_FIELDS)
+    autocomplete_fields = ("reference",)
+    formfield_overrides = COMPACT_TEXT
+    max_num = 1
+    extra = 0
+
+
+class RedFlagCriterionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if not any(
+            criterion.get("requirement") in {Requirement.PRESENT, Requirement.ANY_OF}
+            for criterion in kept
+        ):
+            raise ValidationError(
+                "Name at least one finding that must be answered yes, or that belongs to the "
+                "“any of” group; a rule made only of “answered no” findings would fire for "
+                "almost everyone."
+            )
+
+
+class RedFlagCriterionInline(admin.TabularInline):
+    model = RedFlagCriterion
+    formset = RedFlagCriterionFormSet
+    fields = ("finding", "requirement")
+    autocomplete_fields = ("finding",)
+    extra = 1
+    verbose_name = "finding the rule looks at"
+    verbose_name_plural = "findings the rule looks at"
+
+
+# --- Draft models ---
+
+
+class SpreadsheetHistoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Import/export as spreadsheets, and the history of every change.
+
+    Both bases extend ModelAdmin cooperatively (their get_urls and templates chain through
+    super()), so the import, export and history pages all exist.
+    """
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # django-import-export lets anyone with admin access import unless a setting says
+        # otherwise; importing adds and changes rows, so it needs both permissions.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+@admin.register(Reference)
+class ReferenceAdmin(SpreadsheetHistoryAdmin):
+    resource_classes = [ReferenceResource]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("key", "citation", "doi")
+    search_fields = ("key", "citation", "doi", "url")
+
+
+@admin.register(AgeBand)
+class AgeBandAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "min_age", "max_age")
+    search_fields = ("code",)
+
+
+@admin.register(ScoringPolicy)
+class ScoringPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "__str__",
+        "plausible_probability",
+        "baseline_le_2_weeks",
+        "baseline_ge_6_weeks",
+        "baseline_ge_12_weeks",
+    )
+    list_select_related = ("baseline_duration_reference",)
+    autocomplete_fields = ("baseline_duration_reference",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # There is exactly one scoring policy; it is edited, never added twice.
+        return super().has_add_permission(request) and not ScoringPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(SpreadsheetHistoryAdmin):
+    resource_classes = [FindingResource]
+    list_display = (
+        "code",
+        "question",
+        "section",
+        "order",
+        "blocks_self_care",
+        "baseline_adult",
+        "baseline_child",
+        "baseline_expert_estimate",
+    )
+    list_filter = ("section", "answer_type", "blocks_self_care", "baseline_expert_estimate")
+    search_fields = ("code", "question")
+    ordering = ("section", "order", "code")
+    autocomplete_fields = ("baseline_reference",)
+    fieldsets = (
+        (None, {"fields": ("code", "question", "help_text", "answer_type")}),
+        ("Where it is asked", {"fields": ("section", "order", "min_age", "max_age")}),
+        ("Triage", {"fields": ("blocks_self_care",)}),
+        (
+            "Baseline: how often anyone with hip pain answers yes",
+            {
+                "fields": (
+                    "baseline_adult",
+                    "baseline_child",
+                    "baseline_reference",
+                    "baseline_expert_estimate",
+                    "baseline_note",
+                )
+            },
+        ),
+    )
+    inlines = [EvidenceOnFindingInline]
+
+
+@admin.register(Condition)
+class ConditionAdmin(SpreadsheetHistoryAdmin):
+    resource_classes = [ConditionResource]
+    list_display = ("code", "name", "category", "urgency", "min_age", "max_age", "is_other_causes")
+    list_filter = ("category", "urgency", "is_other_causes")
+    search_fields = ("code", "name", "icd10", "snomed_ct")
+    autocomplete_fields = ("female_share_reference", "references")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "category", "is_other_causes", "urgency")}),
+        ("What the patient reads", {"fields": ("summary", "doctor_checks", "management")}),
+        ("Who it affects", {"fields": ("min_age", "max_age", "self_care_max_duration_weeks")}),
+        (
+            "Share of women",
+            {
+                "fields": (
+                    "female_share",
+                    "female_share_reference",
+                    "female_share_expert_estimate",
+                    "female_share_note",
+                )
+            },
+        ),
+        ("Codes and references", {"fields": ("icd10", "snomed_ct", "references")}),
+    )
+    inlines = [DurationEvidenceInline, ConditionPriorInline, EvidenceOnConditionInline]
+
+
+@admin.register(ConditionPrior)
+class ConditionPriorAdmin(SimpleHistoryAdmin):
+    list_display = ("condition", "age_band", "probability", "reference", "expert_estimate")
+    list_filter = ("age_band", "expert_estimate", "condition__category")
+    search_fields = ("condition__code", "condition__name", "note")
+    list_select_related = ("condition", "age_band", "reference")
+    autocomplete_fields = ("condition", "reference")
+
+
+@admin.register(DurationEvidence)
+class DurationEvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ("condition", "le_2_weeks", "ge_6_weeks", "ge_12_weeks", "expert_estimate")
+    list_filter = ("expert_estimate", "condition__category")
+    search_fields = ("condition__code", "condition__name", "note")
+    list_select_related = ("condition", "reference")
+    autocomplete_fields = ("condition", "reference")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SpreadsheetHistoryAdmin):
+    resource_classes = [EvidenceResource]
+    list_display = (
+        "condition",
+        "finding",
+        "population",
+        "probability",
+        "reference",
+        "expert_estimate",
+    )
+    list_filter = ("population", "expert_estimate", "condition__category", "condition")
+    search_fields = ("condition__code", "condition__name", "finding__code", "note")
+    list_select_related = ("condition", "finding", "reference")
+    autocomplete_fields = ("condition", "finding", "reference")
+
+
+@admin.register(RedFlagRule)
+class RedFlagRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "urgency", "is_floor", "min_age", "max_age")
+    list_filter = ("urgency", "is_floor", "expert_estimate")
+    search_fields = ("code", "name", "reason")
+    autocomplete_fields = ("reference",)
+    fieldsets = (
+        (None, {"fields": ("code", "name", "urgency", "is_floor")}),
+        (
+            "When it applies",
+            {"fields": ("min_age", "max_age", "duration_min_weeks", "duration_below_weeks")},
+        ),
+        ("What the person reads", {"fields": ("message", "reason")}),
+        ("Source", {"fields": SOURCE_FIELDS}),
+    )
+    inlines = [RedFlagCriterionInline]
+
+
+# --- Published versions ---
+
+
+class PublishForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="What changed and why, for whoever reads this version later.",
+    )
+
+
+@admin.register(KnowledgeBaseVersion)
+class KnowledgeBaseVersionAdmin(admin.ModelAdmin):
+    list_display = ("number", "published_at", "published_by", "note", "short_checksum")
+    list_select_related = ("published_by",)
+    search_fields = ("note",)
+    readonly_fields = ("number", "published_at", "published_by", "note", "checksum", "document")
+    fields = readonly_fields
+
+    @admin.display(description="checksum")
+    def short_checksum(self, version: KnowledgeBaseVersion) -> str:
+        return version.checksum[:12]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        publish = path(
+            "publish/",
+            self.admin_site.admin_view(self.publish_view),
+            name="conditions_knowledgebaseversion_publish",
+        )
+        return [publish, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def publish_view(self, request: HttpRequest) -> HttpResponse:
+        """Show what changed since the last version, ask for a note, and publish on POST."""
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            raise PermissionDenied
+        form = PublishForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                version = knowledge_base_publish(
+                    published_by=request.user, note=form.cleaned_data["note"]
+                )
+            except KnowledgeFileError as problem:
+                for error in problem.errors:
+                    form.add_error(None, error)
+            else:
+                self.message_user(request, f"Published version {version.number}", messages.SUCCESS)
+                return redirect(reverse("admin:conditions_knowledgebaseversion_changelist"))
+        pending = knowledge_base_pending_publication()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Publish the knowledge base",
+            "opts": self.model._meta,
+            "form": form,
+            "pending": pending,
+        }
+        return TemplateResponse(
+            request, "admin/conditions/knowledgebaseversion/publish.html", context
+        )

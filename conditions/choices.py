@@ -1,0 +1,62 @@
+"""The enumerations of the knowledge format (docs/knowledge-format.md).
+
+Shared by the models and the knowledge-file validator, so the file and the database accept exactly
+the same values.
+"""
+
+from django.db import models
+
+
+class TriageLevel(models.TextChoices):
+    """How urgently to see a professional, most urgent first.
+
+    The values equal those of conditions.engine.Triage; a test keeps them equal.
+    """
+
+    EMERGENCY = "emergency", "Emergency department now"
+    URGENT = "urgent", "See a doctor today"
+    SOON = "soon", "See a doctor within a few days"
+    ROUTINE = "routine", "Routine appointment"
+    SELF_CARE = "self_care", "Self-care"
+
+
+class AnswerType(models.TextChoices):
+    YES_NO = "yes_no", "Yes / no / not sure"
+    NUMBER = "number", "Number"
+
+
+class QuestionnaireSection(models.TextChoices):
+    """Sections of the questionnaire, in the order the person meets them (after “About you”)."""
+
+    WARNING_SIGNS = "warning_signs", "Warning signs"
+    WHERE_IT_HURTS = "where_it_hurts", "Where it hurts (body map)"
+    THE_PAIN = "the_pain", "The pain"
+    STIFFNESS_AND_NIGHTS = "stiffness_and_nights", "Stiffness and nights"
+    OTHER_JOINTS = "other_joints", "Other joints"
+    SKIN_EYES_BOWELS = "skin_eyes_bowels", "Skin, eyes and bowels"
+    GENERAL_HEALTH = "general_health", "General health"
+
+
+class ConditionCategory(models.TextChoices):
+    INFLAMMATORY = "inflammatory", "Inflammatory"
+    MECHANICAL = "mechanical", "Mechanical"
+    INFECTION = "infection", "Infection"
+    INJURY = "injury", "Injury"
+    CHILDRENS_HIP = "childrens_hip", "Children's hip"
+    OTHER = "other", "Other"
+
+
+class Population(models.TextChoices):
+    """Who an evidence row describes: children are under 16, adults 16 and over."""
+
+    ALL = "all", "Everyone"
+    ADULT = "adult", "Adults (16 and over)"
+    CHILD = "child", "Children (under 16)"
+
+
+class Requirement(models.TextChoices):
+    """What a red-flag rule needs of one finding's answer."""
+
+    PRESENT = "present", "Must be answered yes"
+    ABSENT = "absent", "Must be answered no"
+    ANY_OF = "any_of", "One of the “any of” findings answered yes"

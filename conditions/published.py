@@ -1,0 +1,72 @@
+"""The published knowledge base patients are scored against, cached in process memory.
+
+Only published versions reach patients: drafts are never read here. Each request costs one small
+query (the latest version's number and checksum); the engine snapshot is built from the stored
+JSONB document once per version and process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from conditions.engine import KnowledgeBase, knowledge_base_from_document
+from conditions.models import KnowledgeBaseVersion
+
+# A few versions stay cached so results made just before a publish can still be explained.
+CACHED_VERSIONS = 4
+
+_snapshots: OrderedDict[tuple[int, str], KnowledgeBase] = OrderedDict()
+_snapshots_lock = threading.Lock()
+
+
+class NoPublishedKnowledgeBase(Exception):
+    """No knowledge-base version has been published (or the requested one does not exist)."""
+
+
+def published_knowledge_base() -> KnowledgeBase:
+    """The engine snapshot of the latest published version."""
+    latest = KnowledgeBaseVersion.objects.latest_first().values_list("number", "checksum").first()
+    if latest is None:
+        raise NoPublishedKnowledgeBase(
+            "No knowledge base has been published yet. Run "
+            "`manage.py load_knowledge_base knowledge/ --publish`, or publish it in the admin."
+        )
+    number, checksum = latest
+    return _snapshot(number, checksum)
+
+
+def published_knowledge_base_version(number: int) -> KnowledgeBase:
+    """The engine snapshot of one published version, e.g. to explain an earlier result."""
+    checksum = (
+        KnowledgeBaseVersion.objects.filter(number=number)
+        .values_list("checksum", flat=True)
+        .first()
+    )
+    if checksum is None:
+        raise NoPublishedKnowledgeBase(f"Knowledge-base version {number} has not been published.")
+    return _snapshot(number, checksum)
+
+
+def _snapshot(number: int, checksum: str) -> KnowledgeBase:
+    # Keyed by checksum as well as number: a database rebuilt from scratch (or each test's
+    # database) can reuse a number for different content.
+    key = (number, checksum)
+    with _snapshots_lock:
+        snapshot = _snapshots.get(key)
+        if snapshot is not None:
+            _snapshots.move_to_end(key)
+            return snapshot
+    document = KnowledgeBaseVersion.objects.values_list("document", flat=True).get(number=number)
+    snapshot = knowledge_base_from_document(document, version=number)
+    with _snapshots_lock:
+        _snapshots[key] = snapshot
+        while len(_snapshots) > CACHED_VERSIONS:
+            _snapshots.popitem(last=False)
+    return snapshot
+
+
+def clear_published_cache() -> None:
+    """Forget every cached snapshot (tests use this to count queries from a cold start)."""
+    with _snapshots_lock:
+        _snapshots.clear()

@@ -1,0 +1,413 @@
+"""Writes to the knowledge base: load a knowledge file into the drafts, and publish a version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models, transaction
+
+from conditions import knowledge_file
+from conditions.engine import KnowledgeBaseError, knowledge_base_from_document
+from conditions.knowledge_file import KnowledgeFileError
+from conditions.models import (
+    AgeBand,
+    Condition,
+    ConditionPrior,
+    DurationEvidence,
+    Evidence,
+    Finding,
+    KnowledgeBaseVersion,
+    RedFlagCriterion,
+    RedFlagRule,
+    Reference,
+    Requirement,
+    ScoringPolicy,
+)
+from conditions.selectors import knowledge_base_document, latest_published_version
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+# Draft models in the order they are written; deletions run in the reverse order, so a row is
+# only deleted once nothing in the file points at it any more.
+LOAD_ORDER: tuple[type[models.Model], ...] = (
+    Reference,
+    AgeBand,
+    ScoringPolicy,
+    Finding,
+    Condition,
+    ConditionPrior,
+    DurationEvidence,
+    Evidence,
+    RedFlagRule,
+    RedFlagCriterion,
+)
+REQUIREMENT_OF_LIST = {
+    "requires_present": Requirement.PRESENT,
+    "requires_absent": Requirement.ABSENT,
+    "requires_any_of": Requirement.ANY_OF,
+}
+
+
+@dataclass
+class RowCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+@dataclass
+class LoadReport:
+    """What a load did (or, for a dry run, would do), per model."""
+
+    dry_run: bool
+    counts: dict[str, RowCounts] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(counts.changed for counts in self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [
+            f"{name}: {c.created} created, {c.updated} updated, {c.unchanged} unchanged, "
+            f"{c.deleted} deleted"
+            for name, c in self.counts.items()
+        ]
+
+
+def knowledge_base_load(
+    *,
+    document: Mapping[str, Any],
+    dry_run: bool = False,
+    sources: Mapping[str, str] | None = None,
+) -> LoadReport:
+    """Make the draft rows equal to the knowledge file; rows missing from the file are deleted.
+
+    Idempotent: a row is saved only when one of its values differs, so loading the same file
+    twice writes nothing and adds no history. Raises KnowledgeFileError listing every problem
+    before anything is written. ``sources`` maps entries to file names for those messages.
+    """
+    errors = knowledge_file.validate(document, sources=sources)
+    if errors:
+        raise KnowledgeFileError(errors)
+    canonical = knowledge_file.canonical(document)
+    report = LoadReport(dry_run=dry_run)
+    with transaction.atomic():
+        _KnowledgeBaseSync(canonical, report).run()
+        if dry_run:
+            _check_deferred_constraints()
+            transaction.set_rollback(True)
+    return report
+
+
+def _check_deferred_constraints() -> None:
+    # A dry run never commits, so the checks PostgreSQL defers to commit are run now.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+class _KnowledgeBaseSync:
+    """Upserts every draft model from the canonical document, then deletes what is left over."""
+
+    def __init__(self, document: dict[str, Any], report: LoadReport) -> None:
+        self.document = document
+        self.report = report
+        self.stale: dict[type[models.Model], list[models.Model]] = {}
+
+    def run(self) -> None:
+        document = self.document
+        references = self.sync(
+            Reference,
+            ("key",),
+            {
+                (reference["key"],): {
+                    name: reference[name] for name in ("citation", "url", "doi", "note")
+                }
+                for reference in document["references"]
+            },
+        )
+        self.reference_ids = {key: row.pk for (key,), row in references.items()}
+        bands = self.sync(
+            AgeBand,
+            ("code",),
+            {
+                (band["code"],): {"min_age": band["min_age"], "max_age": band["max_age"]}
+                for band in document["age_bands"]
+            },
+        )
+        band_ids = {code: row.pk for (code,), row in bands.items()}
+        scoring = document["scoring"]
+        baseline = scoring["baseline_duration"]
+        self.sync(
+            ScoringPolicy,
+            ("id",),
+            {
+                (1,): {
+                    "plausible_probability": scoring["plausible_probability"],
+                    "baseline_le_2_weeks": baseline["le_2_weeks"],
+                    "baseline_ge_6_weeks": baseline["ge_6_weeks"],
+                    "baseline_ge_12_weeks": baseline["ge_12_weeks"],
+                    **self.sourcing(baseline, prefix="baseline_duration_"),
+                }
+            },
+        )
+        findings = self.sync(
+            Finding,
+            ("code",),
+            {
+                (finding["code"],): {
+                    **{
+                        name: finding[name]
+                        for name in (
+                            "question",
+                            "help_text",
+                            "answer_type",
+                            "section",
+                            "order",
+                            "min_age",
+                            "max_age",
+                            "blocks_self_care",
+                        )
+                    },
+                    "baseline_adult": finding["baseline"]["adult"],
+                    "baseline_child": finding["baseline"]["child"],
+                    **self.sourcing(finding["baseline"], prefix="baseline_"),
+                }
+                for finding in document["findings"]
+            },
+        )
+        finding_ids = {code: row.pk for (code,), row in findings.items()}
+        conditions = self.sync(
+            Condition,
+            ("code",),
+            {
+                (condition["code"],): {
+                    **{
+                        name: condition[name]
+                        for name in (
+                            "name",
+                            "summary",
+                            "category",
+                            "is_other_causes",
+                            "min_age",
+                            "max_age",
+                            "urgency",
+                            "self_care_max_duration_weeks",
+                            "doctor_checks",
+                            "management",
+                            "icd10",
+                            "snomed_ct",
+                        )
+                    },
+                    "female_share": condition["sex"]["female_share"],
+                    **self.sourcing(condition["sex"], prefix="female_share_"),
+                }
+                for condition in document["conditions"]
+            },
+        )
+        condition_ids = {code: row.pk for (code,), row in conditions.items()}
+        self.sync_condition_references(conditions)
+        self.sync(
+            ConditionPrior,
+            ("condition_id", "age_band_id"),
+            {
+                (condition_ids[condition["code"]], band_ids[prior["band"]]): {
+                    "probability": prior["probability"],
+                    **self.sourcing(prior),
+                }
+                for condition in document["conditions"]
+                for prior in condition["priors"]
+            },
+        )
+        self.sync(
+            DurationEvidence,
+            ("condition_id",),
+            {
+                (condition_ids[condition["code"]],): {
+                    name: condition["duration"][name]
+                    for name in ("le_2_weeks", "ge_6_weeks", "ge_12_weeks")
+                }
+                | self.sourcing(condition["duration"])
+                for condition in document["conditions"]
+            },
+        )
+        self.sync(
+            Evidence,
+            ("condition_id", "finding_id", "population"),
+            {
+                (
+                    condition_ids[condition["code"]],
+                    finding_ids[evidence["finding"]],
+                    evidence["population"],
+                ): {"probability": evidence["probability"], **self.sourcing(evidence)}
+                for condition in document["conditions"]
+                for evidence in condition["evidence"]
+            },
+        )
+        rules = self.sync(
+            RedFlagRule,
+            ("code",),
+            {
+                (rule["code"],): {
+                    **{
+                        name: rule[name]
+                        for name in (
+                            "name",
+                            "urgency",
+                            "is_floor",
+                            "min_age",
+                            "max_age",
+                            "duration_min_weeks",
+                            "duration_below_weeks",
+                            "message",
+                            "reason",
+                        )
+                    },
+                    **self.sourcing(rule),
+                }
+                for rule in document["red_flag_rules"]
+            },
+        )
+        rule_ids = {code: row.pk for (code,), row in rules.items()}
+        self.sync(
+            RedFlagCriterion,
+            ("rule_id", "finding_id"),
+            {
+                (rule_ids[rule["code"]], finding_ids[code]): {
+                    "requirement": REQUIREMENT_OF_LIST[requirement_list]
+                }
+                for rule in document["red_flag_rules"]
+                for requirement_list in REQUIREMENT_OF_LIST
+                for code in rule[requirement_list]
+            },
+        )
+        for model in reversed(LOAD_ORDER):
+            for row in self.stale.get(model, []):
+                row.delete()
+
+    def sourcing(self, figure: Mapping[str, Any], *, prefix: str = "") -> dict[str, Any]:
+        return {
+            f"{prefix}reference_id": self.reference_ids.get(figure["reference"]),
+            f"{prefix}expert_estimate": figure["expert_estimate"],
+            f"{prefix}note": figure["note"],
+        }
+
+    def counts(self, model: type[models.Model]) -> RowCounts:
+        return self.report.counts.setdefault(str(model._meta.verbose_name_plural), RowCounts())
+
+    def sync(
+        self,
+        model: type[models.Model],
+        key_fields: tuple[str, ...],
+        wanted: dict[tuple, dict[str, Any]],
+    ) -> dict[tuple, models.Model]:
+        """Create or update each wanted row; remember rows not wanted for deletion at the end."""
+        counts = self.counts(model)
+        existing = {
+            tuple(getattr(row, name) for name in key_fields): row
+            for row in model._default_manager.all()
+        }
+        rows = {}
+        for key, values in wanted.items():
+            row = existing.pop(key, None)
+            if row is None:
+                row = model(**dict(zip(key_fields, key, strict=True)), **values)
+                row.save()
+                counts.created += 1
+            elif any(getattr(row, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.save()
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+            rows[key] = row
+        self.stale[model] = list(existing.values())
+        counts.deleted += len(existing)
+        return rows
+
+    def sync_condition_references(self, conditions: dict[tuple, Condition]) -> None:
+        """Link each condition to its general references, touching only links that differ."""
+        links = Condition.references.through
+        current: dict[int, set[int]] = {row.pk: set() for row in conditions.values()}
+        for condition_id, reference_id in links.objects.values_list("condition_id", "reference_id"):
+            current.setdefault(condition_id, set()).add(reference_id)
+        counts = self.report.counts.setdefault("condition references", RowCounts())
+        for condition in self.document["conditions"]:
+            row = conditions[(condition["code"],)]
+            wanted = {self.reference_ids[key] for key in condition["references"]}
+            added, removed = wanted - current[row.pk], current[row.pk] - wanted
+            if added or removed:
+                # set() records the change in the condition's history.
+                row.references.set(wanted)
+            counts.created += len(added)
+            counts.deleted += len(removed)
+            counts.unchanged += len(wanted & current[row.pk])
+
+
+def knowledge_base_publish(
+    *, published_by: AbstractBaseUser | None, note: str
+) -> KnowledgeBaseVersion:
+    """Publish the drafts as the next numbered version, after checking the engine can use them.
+
+    Raises KnowledgeFileError when the drafts are not a valid knowledge base.
+    """
+    with transaction.atomic():
+        _lock_for_publishing()
+        return _publish(document=knowledge_base_document(), published_by=published_by, note=note)
+
+
+def knowledge_base_publish_if_changed(
+    *, published_by: AbstractBaseUser | None, note: str
+) -> KnowledgeBaseVersion | None:
+    """Publish the drafts only if they differ from the latest published version; else None."""
+    with transaction.atomic():
+        _lock_for_publishing()
+        document = knowledge_base_document()
+        latest = latest_published_version()
+        if latest is not None and latest.checksum == knowledge_file.checksum(document):
+            return None
+        return _publish(document=document, published_by=published_by, note=note)
+
+
+def _lock_for_publishing() -> None:
+    # Publishers queue behind each other, so two can never take the same number, and curators'
+    # writes wait the few milliseconds it takes to read the drafts, so the snapshot is consistent.
+    draft_tables = ", ".join(model._meta.db_table for model in LOAD_ORDER)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"LOCK TABLE {KnowledgeBaseVersion._meta.db_table} IN SHARE ROW EXCLUSIVE MODE"
+        )
+        reference_links = Condition.references.through._meta.db_table
+        cursor.execute(f"LOCK TABLE {draft_tables}, {reference_links} IN SHARE MODE")
+
+
+def _publish(
+    *, document: dict[str, Any], published_by: AbstractBaseUser | None, note: str
+) -> KnowledgeBaseVersion:
+    errors = knowledge_file.validate(document)
+    if errors:
+        raise KnowledgeFileError(errors)
+    number = (KnowledgeBaseVersion.objects.latest_number() or 0) + 1
+    try:
+        knowledge_base_from_document(document, version=number)
+    except KnowledgeBaseError as problem:
+        # A version the engine cannot build must never reach patients.
+        raise KnowledgeFileError(
+            [f"the scoring engine cannot use this knowledge base: {problem}"]
+        ) from problem
+    return KnowledgeBaseVersion.objects.create(
+        number=number,
+        document=document,
+        checksum=knowledge_file.checksum(document),
+        published_by=published_by,
+        note=note,
+    )
