@@ -9,6 +9,7 @@ Never SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -42,7 +43,7 @@ def validated_database_url(url: str) -> str:
 
 
 def embedded_database_url(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL in ``data_dir`` and return the project database URL."""
+    """Start (or join) the embedded PostgreSQL in ``data_dir``; return the project database URL."""
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
     warnings.filterwarnings("ignore", module="platformdirs")
     try:
@@ -74,9 +75,8 @@ def ensure_database_exists(maintenance_url: str, name: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                try:
+                # Another process may create it between our check and our CREATE.
+                with contextlib.suppress(psycopg2.errors.DuplicateDatabase):
                     cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                except psycopg2.errors.DuplicateDatabase:
-                    pass  # another process created it between our check and our CREATE
     finally:
         connection.close()

@@ -6,5 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("conditions/", include("conditions.urls")),
+    path("", include("questionnaire.urls")),
     path("", include("pages.urls")),
 ]

@@ -1,0 +1,138 @@
+"""The questionnaire's step forms: field validation only, with messages that say what to do."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from questionnaire.steps import Question
+
+YES, NO, NOT_SURE = "yes", "no", "not_sure"
+YES_NO_NOT_SURE = [(YES, _("Yes")), (NO, _("No")), (NOT_SURE, _("Not sure"))]
+MAX_AGE = 120
+MAX_DURATION_WEEKS = 52 * 80
+NO_DURATION = _("Enter how many weeks, or tick \u201cI'm not sure how long\u201d")
+BOTH_DURATIONS = _("Enter a number of weeks or tick \u201cI'm not sure how long\u201d, not both")
+
+
+def crispy_helper() -> FormHelper:
+    """A helper that lets the template draw the <form> tag and buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class QuestionForm(forms.Form):
+    """A step's form: validated on the server only, never by the browser (shared/ux.md §2)."""
+
+    use_required_attribute = False
+
+
+class AboutYouForm(QuestionForm):
+    """Age, sex and how long the pain has lasted: asked of everyone, first."""
+
+    age = forms.IntegerField(
+        label=_("How old are you?"),
+        help_text=_("In whole years. If you are answering for a child, enter the child's age."),
+        min_value=0,
+        max_value=MAX_AGE,
+        error_messages={
+            "required": _("Enter your age in whole years"),
+            "invalid": _("Enter your age as a whole number, like 42"),
+            "min_value": _("Enter an age of 0 or more"),
+            "max_value": _("Enter an age of %(limit_value)s or less"),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    sex = forms.ChoiceField(
+        label=_("What is your sex?"),
+        help_text=_("Some conditions are more common in women, others in men."),
+        choices=[("female", _("Female")), ("male", _("Male"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select female or male")},
+    )
+    duration_weeks = forms.IntegerField(
+        label=_("How many weeks have you had this pain?"),
+        help_text=_("Enter 0 if it started less than a week ago."),
+        required=False,
+        min_value=0,
+        max_value=MAX_DURATION_WEEKS,
+        error_messages={
+            "invalid": _("Enter the number of weeks as a whole number, like 3"),
+            "min_value": _("Enter 0 weeks or more"),
+            "max_value": _("Enter %(limit_value)s weeks or less"),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    duration_unknown = forms.BooleanField(
+        label=_("I'm not sure how long"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        weeks = cleaned.get("duration_weeks")
+        unknown = cleaned.get("duration_unknown")
+        if "duration_weeks" not in self.errors:
+            if weeks is None and not unknown:
+                self.add_error("duration_weeks", NO_DURATION)
+            elif weeks is not None and unknown:
+                self.add_error("duration_weeks", BOTH_DURATIONS)
+        return cleaned
+
+
+class FindingsForm(QuestionForm):
+    """One yes / no / not sure question per finding of a step."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[question.code] = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help_text,
+                choices=YES_NO_NOT_SURE,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Select yes, no or not sure"),
+                    "invalid_choice": _("Select yes, no or not sure"),
+                },
+            )
+        self.helper = crispy_helper()
+
+    def findings(self) -> dict[str, bool]:
+        """The answered findings; "not sure" is left out, because unknown is not absent."""
+        return {
+            code: answer == YES for code, answer in self.cleaned_data.items() if answer in (YES, NO)
+        }
+
+
+class BodyMapForm(QuestionForm):
+    """Where it hurts: one checkbox per place, drawn over a diagram of the hips, back and legs."""
+
+    locations = forms.MultipleChoiceField(
+        label=_("Where does it hurt?"),
+        help_text=_("Select all that apply."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Select only the places shown")},
+    )
+
+    def __init__(self, *args, questions: list[Question], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields["locations"].choices = [(q.code, q.text) for q in questions]
+        self.helper = crispy_helper()
+
+    def findings(self) -> dict[str, bool]:
+        """Places ticked are present and the others absent; nothing ticked tells us nothing."""
+        ticked = set(self.cleaned_data.get("locations") or [])
+        if not ticked:
+            return {}
+        return {question.code: question.code in ticked for question in self.questions}

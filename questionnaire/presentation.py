@@ -1,0 +1,160 @@
+"""Shaping an assessment for the result page and the doctor's summary.
+
+No scoring happens here: the engine decides, this module only chooses words. Likelihoods are
+shown as three bands in words with a three-block bar, never as percentages: the scores are not
+calibrated (shared/ux.md §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from conditions.engine import Assessment, RankedCondition, Triage, answers_from_mapping, assess
+from conditions.published import published_knowledge_base
+
+MAX_CONDITIONS_SHOWN = 5
+MIN_PROBABILITY_SHOWN = 0.02
+MAX_REASONS_SHOWN = 4
+
+# Thresholds of the three likelihood bands (posterior probability).
+FITS_WELL = 0.40
+FITS_PARTLY = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class UrgencyCard:
+    """The care card that leads the result page (NHS care-card pattern)."""
+
+    level: str
+    css_class: str
+    hidden_prefix: str
+    heading: str
+    action: str
+
+
+URGENCY_CARDS: dict[Triage, UrgencyCard] = {
+    Triage.EMERGENCY: UrgencyCard(
+        "emergency",
+        "care-card--emergency",
+        _("Immediate action required:"),
+        _("Call 999 or go to A&E now"),
+        _("Do not wait. Go to an emergency department now, or call 999 (112 in Europe)."),
+    ),
+    Triage.URGENT: UrgencyCard(
+        "urgent",
+        "care-card--urgent",
+        _("Urgent advice:"),
+        _("Get medical help today"),
+        _(
+            "See a doctor today. Ask your GP surgery for an urgent appointment, or call 111 or go "
+            "to an urgent care centre if it is closed."
+        ),
+    ),
+    Triage.SOON: UrgencyCard(
+        "soon",
+        "care-card--non-urgent",
+        _("Non-urgent advice:"),
+        _("See a doctor within 3 days"),
+        _("Book an appointment with your GP surgery within the next few days."),
+    ),
+    Triage.ROUTINE: UrgencyCard(
+        "routine",
+        "care-card--non-urgent",
+        _("Non-urgent advice:"),
+        _("Book an appointment with your doctor"),
+        _("Book a routine appointment with your GP surgery."),
+    ),
+    Triage.SELF_CARE: UrgencyCard(
+        "self_care",
+        "care-card--non-urgent",
+        _("Non-urgent advice:"),
+        _("You can look after this yourself for now"),
+        _(
+            "Rest, gentle movement and over-the-counter painkillers usually help. See a doctor "
+            "if it is not better within 2 weeks."
+        ),
+    ),
+}
+
+SAFETY_NET = [
+    _("the pain gets worse or is not better within 2 weeks"),
+    _("you get a high temperature or feel hot and shivery"),
+    _("you cannot put weight on the leg"),
+    _("you feel numb between your legs or cannot control your bladder or bowels"),
+]
+
+
+def likelihood_band(probability: float) -> tuple[str, int]:
+    """The words and the number of filled blocks (of 3) for a probability."""
+    if probability >= FITS_WELL:
+        return str(_("Fits your answers well")), 3
+    if probability >= FITS_PARTLY:
+        return str(_("Fits your answers partly")), 2
+    return str(_("Fits your answers a little")), 1
+
+
+def _reason(contribution: Any, finding_text: dict[str, str]) -> dict[str, Any]:
+    if contribution.finding == "duration":
+        question = str(_("How long you have had the pain"))
+        answer = str(contribution.answer)
+    else:
+        question = finding_text.get(contribution.finding, contribution.finding)
+        answer = str(_("Yes")) if contribution.answer is True else str(_("No"))
+    return {
+        "question": question,
+        "answer": answer,
+        "likelihood_ratio": contribution.likelihood_ratio,
+    }
+
+
+def _condition_rows(assessment: Assessment, finding_text: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for position, ranked in enumerate(assessment.conditions):
+        if position >= MAX_CONDITIONS_SHOWN:
+            break
+        if position >= 3 and ranked.probability < MIN_PROBABILITY_SHOWN:
+            break
+        rows.append(_condition_row(ranked, finding_text))
+    return rows
+
+
+def _condition_row(ranked: RankedCondition, finding_text: dict[str, str]) -> dict[str, Any]:
+    words, blocks = likelihood_band(ranked.probability)
+    condition = published_knowledge_base().condition(ranked.code)
+    supporting = [c for c in ranked.contributions if c.log_likelihood_ratio > 0]
+    against = [c for c in ranked.contributions if c.log_likelihood_ratio < 0]
+    return {
+        "code": ranked.code,
+        "name": ranked.name,
+        "likelihood": words,
+        "blocks": blocks,
+        "summary": condition.summary,
+        "doctor_checks": condition.doctor_checks,
+        "for": [_reason(c, finding_text) for c in supporting[:MAX_REASONS_SHOWN]],
+        "against": [_reason(c, finding_text) for c in against[:MAX_REASONS_SHOWN]],
+    }
+
+
+def result_context(stored: dict[str, Any]) -> dict[str, Any]:
+    """Everything the result and summary templates show, from the stored answers."""
+    knowledge_base = published_knowledge_base()
+    answers = answers_from_mapping(stored["answers"], knowledge_base=knowledge_base)
+    assessment = assess(knowledge_base, answers)
+    finding_text = {code: finding.question for code, finding in knowledge_base.findings.items()}
+    other_words, other_blocks = likelihood_band(assessment.other_causes)
+    return {
+        "assessment": assessment,
+        "card": URGENCY_CARDS[assessment.triage],
+        "is_emergency": assessment.triage is Triage.EMERGENCY,
+        "is_self_care": assessment.triage is Triage.SELF_CARE,
+        "safety_net": SAFETY_NET,
+        "reasons": [reason.message for reason in assessment.triage_reasons if reason.message],
+        "conditions": _condition_rows(assessment, finding_text),
+        "other_causes": {"likelihood": other_words, "blocks": other_blocks},
+        "answer_lines": stored.get("lines", []),
+        "interrupted": stored.get("interrupted", False),
+        "knowledge_base_version": assessment.knowledge_base_version,
+    }

@@ -1,0 +1,85 @@
+"""The questionnaire's steps: which findings each one asks, in which order, for whom.
+
+The steps follow the finding sections of the published knowledge base, so a curator who adds or
+rewords a finding changes the questionnaire without a code change. Warning signs come straight
+after "About you" so that an emergency is recognised before any other question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+ABOUT_YOU = "about_you"
+
+# Step name → heading. The order is the order of the questionnaire.
+FINDING_STEPS: dict[str, str] = {
+    "warning_signs": _("Warning signs"),
+    "where_it_hurts": _("Where it hurts"),
+    "the_pain": _("Your pain"),
+    "stiffness_and_nights": _("Stiffness and nights"),
+    "other_joints": _("Other joints"),
+    "skin_eyes_bowels": _("Skin, nails, eyes and bowels"),
+    "general_health": _("Your general health"),
+}
+STEP_TITLES: dict[str, str] = {ABOUT_YOU: _("About you"), **FINDING_STEPS}
+BODY_MAP_STEP = "where_it_hurts"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One yes / no / not sure question, as the published knowledge base words it."""
+
+    code: str
+    text: str
+    help_text: str
+    section: str
+    order: int
+    min_age: int | None
+    max_age: int | None
+
+    def applies_to(self, age: int | None) -> bool:
+        """Whether the question is asked at this age (all questions when the age is unknown)."""
+        if age is None:
+            return True
+        if self.min_age is not None and age < self.min_age:
+            return False
+        return not (self.max_age is not None and age > self.max_age)
+
+
+def questions_for_step(
+    questions: tuple[Question, ...], step: str, age: int | None
+) -> list[Question]:
+    """The questions of one step that apply at this age, in the curators' order."""
+    chosen = [q for q in questions if q.section == step and q.applies_to(age)]
+    return sorted(chosen, key=lambda question: (question.order, question.code))
+
+
+# The questions of the knowledge-base snapshot they were built from; a new snapshot object
+# (a new published version) rebuilds them.
+_questions_of_snapshot: list[tuple[object, tuple[Question, ...]]] = []
+
+
+def published_questions() -> tuple[Question, ...]:
+    """The yes / no questions of the published knowledge base (cached per published snapshot)."""
+    from conditions.published import published_knowledge_base
+
+    knowledge_base = published_knowledge_base()
+    if _questions_of_snapshot and _questions_of_snapshot[0][0] is knowledge_base:
+        return _questions_of_snapshot[0][1]
+    questions = tuple(
+        Question(
+            code=finding.code,
+            text=finding.question,
+            help_text=finding.help_text,
+            section=finding.section,
+            order=finding.order,
+            min_age=finding.min_age,
+            max_age=finding.max_age,
+        )
+        for finding in knowledge_base.findings.values()
+        if finding.answer_type == "yes_no"
+    )
+    _questions_of_snapshot[:] = [(knowledge_base, questions)]
+    return questions

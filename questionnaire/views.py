@@ -1,0 +1,221 @@
+"""The questionnaire (a django-formtools wizard), the result page and the doctor's summary.
+
+Views are thin: they parse input, call the engine through the published knowledge base, render.
+The wizard keeps its answers server-side in the session; ``done()`` hands them to the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from conditions.engine import Triage, answers_from_mapping, assess
+from conditions.published import published_knowledge_base
+from questionnaire.answers import answer_lines, answers_mapping
+from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
+from questionnaire.pdf import summary_as_pdf
+from questionnaire.presentation import result_context
+from questionnaire.steps import (
+    ABOUT_YOU,
+    BODY_MAP_STEP,
+    FINDING_STEPS,
+    STEP_TITLES,
+    published_questions,
+    questions_for_step,
+)
+
+CHECK_ANSWERS = "check_answers"
+SESSION_RESULT_KEY = "questionnaire_result"
+RETURN_TO_CHECK = "return-to-check"
+
+
+def _step_has_questions(step: str):
+    def condition(wizard: QuestionnaireWizard) -> bool:
+        return bool(wizard.questions_for(step))
+
+    return condition
+
+
+class CheckAnswersForm(forms.Form):
+    """The "Check your answers" step: nothing to fill in; the template lists the answers."""
+
+
+class QuestionnaireWizard(NamedUrlSessionWizardView):
+    """The multi-step hip-pain questionnaire."""
+
+    form_list = [
+        (ABOUT_YOU, AboutYouForm),
+        *[(step, BodyMapForm if step == BODY_MAP_STEP else FindingsForm) for step in FINDING_STEPS],
+        (CHECK_ANSWERS, CheckAnswersForm),
+    ]
+    condition_dict = {step: _step_has_questions(step) for step in FINDING_STEPS}
+    template_name = "questionnaire/step.html"
+
+    # --- what each step asks -------------------------------------------------------------
+    def age(self) -> int | None:
+        about = self.storage.get_step_data(ABOUT_YOU) if self.storage else None
+        if not about:
+            return None
+        form = AboutYouForm(data=about, prefix=self.get_form_prefix(ABOUT_YOU, AboutYouForm))
+        return form.cleaned_data["age"] if form.is_valid() else None
+
+    def questions_for(self, step: str):
+        return questions_for_step(published_questions(), step, self.age())
+
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
+        if step in FINDING_STEPS:
+            return {"questions": self.questions_for(step)}
+        return {}
+
+    # --- navigation ------------------------------------------------------------------------
+    def post(self, *args, **kwargs) -> HttpResponse:
+        # Back and "Change" must never lose what the person typed on this step, valid or not
+        # (formtools discards it: jazzband/django-formtools#284).
+        if self.request.POST.get("wizard_goto_step"):
+            self.storage.set_step_data(self.steps.current, self.process_step_data())
+        try:
+            return super().post(*args, **kwargs)
+        except ValidationError:
+            # A tampered or missing management form (formtools #131): a clear page, not a 500.
+            return render(
+                self.request,
+                "questionnaire/bad_request.html",
+                {"step_url": self.get_step_url(self.steps.current)},
+                status=400,
+            )
+
+    def process_step_data(self) -> dict[str, Any]:
+        return {key: self.request.POST.getlist(key) for key in self.request.POST}
+
+    def render_next_step(self, form, **kwargs) -> HttpResponse:
+        interrupted = self.emergency_so_far()
+        if interrupted is not None:
+            return interrupted
+        if self.request.GET.get(RETURN_TO_CHECK) and self.steps.current != CHECK_ANSWERS:
+            return redirect(self.get_step_url(CHECK_ANSWERS))
+        return super().render_next_step(form, **kwargs)
+
+    def emergency_so_far(self) -> HttpResponse | None:
+        """Stop at once, before any further question, when the answers so far fire an emergency."""
+        cleaned = self.cleaned_so_far()
+        if ABOUT_YOU not in cleaned:
+            return None
+        knowledge_base = published_knowledge_base()
+        answers = answers_from_mapping(answers_mapping(cleaned, published_questions()))
+        assessment = assess(knowledge_base, answers)
+        if assessment.triage is Triage.EMERGENCY and assessment.fired_red_flags:
+            return self.finish(cleaned, interrupted=True)
+        return None
+
+    def cleaned_so_far(self) -> dict[str, dict[str, Any]]:
+        """The cleaned answers of every step that has valid stored data."""
+        cleaned: dict[str, dict[str, Any]] = {}
+        for step in self.get_form_list():
+            if step == CHECK_ANSWERS:
+                continue
+            data = self.storage.get_step_data(step)
+            if data is None:
+                continue
+            form = self.get_form(step=step, data=data)
+            if form.is_valid():
+                cleaned[step] = form.cleaned_data
+        return cleaned
+
+    def get_context_data(self, form, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.steps.current
+        context.update(
+            step_title=STEP_TITLES.get(step, _("Check your answers")),
+            is_body_map=step == BODY_MAP_STEP,
+            is_check_answers=step == CHECK_ANSWERS,
+            return_to_check=bool(self.request.GET.get(RETURN_TO_CHECK)),
+        )
+        if step == CHECK_ANSWERS:
+            context["answer_groups"] = self.answer_groups()
+        return context
+
+    def answer_groups(self) -> list[dict[str, Any]]:
+        cleaned = self.cleaned_so_far()
+        lines = answer_lines(cleaned, published_questions())
+        groups = []
+        for step, title in STEP_TITLES.items():
+            step_lines = [line for line in lines if line.step == step]
+            if step_lines:
+                groups.append(
+                    {
+                        "title": title,
+                        "lines": step_lines,
+                        "change_url": f"{self.get_step_url(step)}?{RETURN_TO_CHECK}=1",
+                    }
+                )
+        return groups
+
+    def get_step_url(self, step: str) -> str:
+        return reverse(self.url_name, kwargs={"step": step})
+
+    # --- the end ---------------------------------------------------------------------------
+    def done(self, form_list, form_dict=None, **kwargs) -> HttpResponse:
+        forms_by_step = form_dict or {}
+        cleaned = {
+            step: form.cleaned_data for step, form in forms_by_step.items() if step != CHECK_ANSWERS
+        }
+        return self.finish(cleaned, interrupted=False)
+
+    def finish(self, cleaned: dict[str, dict[str, Any]], *, interrupted: bool) -> HttpResponse:
+        questions = published_questions()
+        self.request.session[SESSION_RESULT_KEY] = {
+            "answers": answers_mapping(cleaned, questions),
+            "lines": [asdict(line) for line in answer_lines(cleaned, questions)],
+            "interrupted": interrupted,
+        }
+        # Reset the wizard before anything touches the session again (formtools PR #140).
+        self.storage.reset()
+        return redirect("questionnaire:result")
+
+
+def result(request: HttpRequest) -> HttpResponse:
+    """The result: urgency first, then the conditions that fit, with their reasons."""
+    stored = request.session.get(SESSION_RESULT_KEY)
+    if not stored:
+        return redirect("pages:start")
+    return render(request, "questionnaire/result.html", result_context(stored))
+
+
+def summary(request: HttpRequest) -> HttpResponse:
+    """A printable summary for the doctor."""
+    stored = request.session.get(SESSION_RESULT_KEY)
+    if not stored:
+        return redirect("pages:start")
+    return render(request, "questionnaire/summary.html", result_context(stored))
+
+
+def summary_pdf(request: HttpRequest) -> HttpResponse:
+    """The doctor's summary as a PDF, rendered on the server from the same template."""
+    stored = request.session.get(SESSION_RESULT_KEY)
+    if not stored:
+        return redirect("pages:start")
+    html = render_to_string(
+        "questionnaire/summary.html", {**result_context(stored), "for_pdf": True}, request
+    )
+    pdf = summary_as_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="hip-pain-summary.pdf"'
+    return response
+
+
+def start_over(request: HttpRequest) -> HttpResponse:
+    """Forget every answer (POST only) and go back to the start."""
+    if request.method == "POST":
+        for key in list(request.session.keys()):
+            if key.startswith("wizard_") or key == SESSION_RESULT_KEY:
+                del request.session[key]
+    return redirect("pages:start")

@@ -1,0 +1,151 @@
+"""The questionnaire as a person walks it: steps, back, errors, emergencies, the result."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from questionnaire.steps import questions_for_step
+from questionnaire.views import SESSION_RESULT_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+def about_you(age=35, sex="female", weeks="10"):
+    return {"age": str(age), "sex": sex, "duration_weeks": weeks}
+
+
+def all_no(step, age):
+    from questionnaire.steps import published_questions
+
+    return {q.code: "no" for q in questions_for_step(published_questions(), step, age)}
+
+
+def test_the_first_step_asks_age_sex_and_duration_and_shows_where_you_are(client, published):
+    response = client.get("/check/", follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "How old are you?" in page
+    assert "Step 1 of" in page
+
+
+def test_a_validation_error_says_what_to_fix_and_keeps_the_other_answers(post_step, published):
+    response = post_step("about_you", {"age": "", "sex": "female", "duration_weeks": "3"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Enter your age in whole years" in page
+    assert page.startswith("<!doctype html>")
+    assert "<title>Error:" in page
+    assert 'value="female" ' in page
+    assert "checked" in page
+    assert 'value="3"' in page
+
+
+def test_an_absurd_age_is_refused_with_a_clear_message(post_step, published):
+    page = post_step("about_you", about_you(age=500)).content.decode()
+    assert "Enter an age of 120 or less" in page
+
+
+def test_an_emergency_interrupts_before_any_further_question(post_step, client, published):
+    post_step("about_you", about_you(age=80, weeks="0"))
+    answers = all_no("warning_signs", 80)
+    answers.update(recent_trauma="yes", unable_to_bear_weight="yes")
+    response = post_step("warning_signs", answers, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/result/"
+    assert "Call 999 or go to A&amp;E now" in page
+    assert "We stopped the questions early" in page
+
+
+def test_back_keeps_the_answers_typed_on_the_current_step(post_step, client, published):
+    post_step("about_you", about_you())
+    half = {"fever": "no", "recent_trauma": "yes"}  # incomplete on purpose
+    post_step("warning_signs", {**half, "wizard_goto_step": "about_you"})
+    page = client.get("/check/warning_signs/").content.decode()
+    checked = re.findall(r'<input[^>]*name="([^"]+)" value="([^"]+)"[^>]*checked', page)
+    assert ("warning_signs-recent_trauma", "yes") in checked
+    assert ("warning_signs-fever", "no") in checked
+
+
+def test_start_over_clears_every_answer(post_step, client, published):
+    post_step("about_you", about_you())
+    client.post("/start-over/")
+    page = client.get("/check/about_you/").content.decode()
+    assert 'value="35"' not in page
+
+
+def walk_to_result(post_step, client, *, age, sex, weeks, yes=()):
+    from questionnaire.steps import FINDING_STEPS
+
+    post_step("about_you", about_you(age=age, sex=sex, weeks=weeks))
+    for step in FINDING_STEPS:
+        answers = all_no(step, age)
+        if not answers:
+            continue
+        if step == "where_it_hurts":
+            ticked = [code for code in answers if code in yes]
+            post_step(step, {"locations": ticked})
+        else:
+            post_step(step, {code: ("yes" if code in yes else "no") for code in answers})
+    check = client.get("/check/check_answers/")
+    assert "Check your answers" in check.content.decode()
+    return post_step("check_answers", {}, follow=True)
+
+
+def test_an_inflammatory_pattern_leads_to_a_result_with_urgency_first(post_step, client, published):
+    yes = {
+        "small_joints_hands_feet",
+        "symmetric_joints",
+        "other_joints_swollen",
+        "morning_stiffness_over_30min",
+        "morning_stiffness_over_60min",
+        "fatigue",
+        "pain_groin",
+        "pain_worse_with_rest",
+        "family_history_autoimmune",
+    }
+    response = walk_to_result(post_step, client, age=47, sex="female", weeks="14", yes=yes)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/result/"
+    assert page.index("care-card") < page.index("What might be causing your pain")
+    assert "See a doctor within 3 days" in page
+    assert "Rheumatoid arthritis" in page
+    assert "Why it fits" in page
+    assert "not a diagnosis" in page
+    assert client.session.get(SESSION_RESULT_KEY) is not None
+
+
+def test_the_summary_for_the_doctor_lists_the_answers_and_the_version(post_step, client, published):
+    walk_to_result(post_step, client, age=30, sex="male", weeks="1", yes={"pain_groin"})
+    page = client.get("/result/summary/").content.decode()
+    assert "summary for your doctor" in page
+    assert "knowledge base version 1" in page
+    assert "How old are you?" not in page  # answers are listed by their short labels
+    assert "Age" in page
+
+
+def test_the_result_page_without_answers_sends_you_to_the_start(client, published):
+    response = client.get("/result/")
+    assert response.status_code == 302
+
+
+def test_a_tampered_wizard_step_gives_a_clear_page_not_a_server_error(client, published):
+    response = client.post("/check/about_you/", {"questionnaire_wizard-current_step": "nonsense"})
+    assert response.status_code in (200, 400)
+
+
+def test_condition_pages_show_published_conditions_only(client, published):
+    response = client.get("/conditions/rheumatoid_arthritis/")
+    assert response.status_code == 200
+    assert "What a doctor may check" in response.content.decode()
+    assert client.get("/conditions/not_a_condition/").status_code == 404
+
+
+def test_the_summary_downloads_as_a_pdf(post_step, client, published):
+    walk_to_result(post_step, client, age=30, sex="male", weeks="1", yes={"pain_groin"})
+    response = client.get("/result/summary.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
