@@ -1,0 +1,51 @@
+"""The Symptomcheck engine: pure Python, no Django.
+
+``knowledge_base_from_document`` turns a published knowledge document into a frozen
+``KnowledgeBase``; ``assess`` turns ``Answers`` into an ``Assessment`` (triage level with its
+reasons, ranked conditions with their explanations). The method is in ``scoring``'s docstring
+and docs/engine.md.
+"""
+
+from .answers import Answers, AnswersError, Sex, answers_from_mapping
+from .assessment import Assessment, Contribution, RankedCondition, assess
+from .knowledge import (
+    AgeBand,
+    Condition,
+    DurationProfile,
+    Evidence,
+    Finding,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    Population,
+    RedFlagRule,
+)
+from .knowledge_document import knowledge_base_from_document
+from .scoring import DurationBin
+from .triage import Triage, most_urgent
+from .triage_rules import ReasonKind, TriageReason
+
+__all__ = [
+    "AgeBand",
+    "Answers",
+    "AnswersError",
+    "Assessment",
+    "Condition",
+    "Contribution",
+    "DurationBin",
+    "DurationProfile",
+    "Evidence",
+    "Finding",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "Population",
+    "RankedCondition",
+    "ReasonKind",
+    "RedFlagRule",
+    "Sex",
+    "Triage",
+    "TriageReason",
+    "answers_from_mapping",
+    "assess",
+    "knowledge_base_from_document",
+    "most_urgent",
+]

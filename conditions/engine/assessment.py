@@ -1,0 +1,277 @@
+"""``assess``: the ranked conditions with their explanations, and the triage level.
+
+Explanations: every contribution of a condition is one answered finding (or the duration) whose
+likelihood ratio for that condition is not 1, so that
+
+    score = log_prior + Σ contribution.log_likelihood_ratio
+
+holds exactly (up to float rounding) and ``probability`` is the softmax of the scores over the
+classes left in (named conditions and ``other_causes``). Contributions are built for the first
+``EXPLAINED_TOP`` conditions and for every condition at ``EXPLAINED_MIN_PROBABILITY`` or more,
+plus ``other_causes``; the rest (only in very large knowledge bases) carry ``explained=False`` and
+no contributions: ``assess`` stays linear in the number of conditions without building
+explanations nobody reads.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+
+from .answers import Answers
+from .knowledge import DURATION_CODE, Condition, KnowledgeBase, Population
+from .scoring import DurationBin, ScoreTables, score_classes
+from .triage import Triage
+from .triage_rules import TriageReason, decide_triage
+
+# Display limits, not clinical figures: the seeded knowledge base (18 named conditions) is
+# always explained in full.
+EXPLAINED_TOP = 20
+EXPLAINED_MIN_PROBABILITY = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """How one answer moved a condition's score, against hip pain in general.
+
+    ``finding`` is a finding code, or ``"duration"`` with the duration bin as ``answer``.
+    A positive ``log_likelihood_ratio`` raises the condition, a negative one lowers it.
+    """
+
+    finding: str
+    answer: bool | DurationBin
+    log_likelihood_ratio: float
+    likelihood_ratio: float
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCondition:
+    """A condition with its posterior and the explanation of its score.
+
+    ``score = log_prior + Σ contributions`` and ``probability = exp(score) / Σ exp(scores)``.
+    ``log_prior`` is log(band prior × sex multiplier).
+    """
+
+    code: str
+    name: str
+    category: str
+    urgency: Triage
+    probability: float
+    score: float
+    log_prior: float
+    contributions: tuple[Contribution, ...]
+    explained: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The result for one set of answers, against one knowledge-base version."""
+
+    triage: Triage
+    triage_reasons: tuple[TriageReason, ...]
+    conditions: tuple[RankedCondition, ...]  # named conditions only, most probable first
+    other_causes: float  # posterior of "something not on this list", shown apart
+    other_causes_detail: RankedCondition
+    excluded_by_age: tuple[str, ...]
+    excluded_by_sex: tuple[str, ...]
+    knowledge_base_version: int
+    fired_red_flags: tuple[str, ...]
+
+
+def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
+    """Rank the conditions that fit ``answers`` and decide how urgently to see a professional."""
+    tables = knowledge_base.score_tables
+    scored = score_classes(tables, answers)
+    scores = scored.scores
+    other_index = len(knowledge_base.conditions)
+    classes = tables.classes
+
+    # Softmax; other_causes is always in, so the top score is finite. map() keeps the loops in C.
+    top_score = max(scores)
+    weights = list(map(math.exp, map(operator.sub, scores, repeat(top_score))))
+    total = math.fsum(weights)
+    probabilities = list(map(operator.truediv, weights, repeat(total)))
+
+    # Candidate indices are in code order and Python's sort is stable (also when reversed):
+    # ties stay in code order, so the ranking is deterministic.
+    order = sorted(scored.named_in, key=probabilities.__getitem__, reverse=True)
+    explained = min(EXPLAINED_TOP, len(order))
+    while explained < len(order) and probabilities[order[explained]] >= EXPLAINED_MIN_PROBABILITY:
+        explained += 1
+
+    log_priors = scored.log_priors
+    explain = _Explainer(tables, answers, scored.population, scored.duration_bin)
+    ranked = (
+        *(
+            _row(
+                classes[index],
+                probabilities[index],
+                scores[index],
+                log_priors[index],
+                explain.contributions(index),
+                explained=True,
+            )
+            for index in order[:explained]
+        ),
+        *_unexplained_rows(classes, order[explained:], probabilities, scores, log_priors),
+    )
+    decision = decide_triage(
+        knowledge_base,
+        answers,
+        ((classes[index], probabilities[index]) for index in order),
+        probabilities[other_index],
+    )
+    return Assessment(
+        triage=decision.level,
+        triage_reasons=decision.reasons,
+        conditions=ranked,
+        other_causes=probabilities[other_index],
+        other_causes_detail=_row(
+            knowledge_base.other_causes,
+            probabilities[other_index],
+            scores[other_index],
+            log_priors[other_index],
+            explain.contributions(other_index),
+            explained=True,
+        ),
+        excluded_by_age=scored.excluded_by_age,
+        excluded_by_sex=scored.excluded_by_sex,
+        knowledge_base_version=knowledge_base.version,
+        fired_red_flags=decision.fired_red_flags,
+    )
+
+
+# (sort key, contribution): sorting these pairs orders contributions by |effect|, then code.
+_KeyedContribution = tuple[tuple[float, str], Contribution]
+_FindingEntries = Mapping[str, tuple[_KeyedContribution, _KeyedContribution]]
+_DurationEntries = Mapping[DurationBin, _KeyedContribution]
+
+
+class _Explainer:
+    """Builds the contributions of one condition for one set of answers.
+
+    Contributions are immutable and depend only on the knowledge base, the population, the
+    condition and the answer, so each is built once, on first use, and kept in the tables' memo:
+    explaining a condition is then a few dictionary look-ups and one small sort.
+    """
+
+    def __init__(
+        self,
+        tables: ScoreTables,
+        answers: Answers,
+        population: Population,
+        duration_bin: DurationBin | None,
+    ) -> None:
+        self._tables = tables
+        self._findings = answers.findings
+        self._population = population
+        self._duration_bin = duration_bin
+
+    def contributions(self, index: int) -> tuple[Contribution, ...]:
+        finding_entries, duration_entries = self._entries(index)
+        found = []
+        for code, present in self._findings.items():
+            pair = finding_entries.get(code)
+            if pair is not None:
+                found.append(pair[0] if present else pair[1])
+        duration = duration_entries.get(self._duration_bin)
+        if duration is not None:
+            found.append(duration)
+        found.sort()  # sort keys are unique within a condition: contributions are never compared
+        return tuple(contribution for _, contribution in found)
+
+    def _entries(self, index: int) -> tuple[_FindingEntries, _DurationEntries]:
+        memo = self._tables.contribution_memo
+        key = (self._population, index)
+        entries = memo.get(key)
+        if entries is None:
+            ratios = self._tables.log_ratios_by_class[self._population][index]
+            finding_entries = {
+                code: (_keyed(code, True, if_yes), _keyed(code, False, if_no))
+                for code, (if_yes, if_no) in ratios.items()
+            }
+            duration_entries = {
+                bin_: _keyed(DURATION_CODE, bin_, by_class[index])
+                for bin_, by_class in self._tables.duration_log_ratios.items()
+                if by_class[index] != 0.0
+            }
+            # Concurrent first uses build equal entries; whichever is kept, results are the same.
+            entries = memo.setdefault(key, (finding_entries, duration_entries))
+        return entries
+
+
+def _keyed(finding: str, answer: bool | DurationBin, log_ratio: float) -> _KeyedContribution:
+    contribution = Contribution(finding, answer, log_ratio, math.exp(log_ratio))
+    return ((-abs(log_ratio), finding), contribution)
+
+
+class _RankedConditionDraft:
+    """A settable twin of ``RankedCondition``: same slots, so the same memory layout.
+
+    Why: a frozen dataclass's generated ``__init__`` sets each field through
+    ``object.__setattr__`` (about 1.4 µs an instance here), and an assessment builds one row per
+    condition: at 10,000 conditions that alone is 14 ms of the 20 ms budget. A draft is filled
+    with plain attribute stores, then becomes a ``RankedCondition`` by ``__class__`` assignment,
+    which Python allows between classes of identical layout. The result is an ordinary frozen
+    instance (equal to, and indistinguishable from, one built by the constructor) in a third of
+    the time; tests/engine/test_scoring.py checks this.
+    """
+
+    __slots__ = RankedCondition.__slots__
+
+    def __init__(
+        self,
+        condition: Condition,
+        probability: float,
+        score: float,
+        log_prior: float,
+        contributions: tuple[Contribution, ...],
+        explained: bool,
+    ) -> None:
+        self.code = condition.code
+        self.name = condition.name
+        self.category = condition.category
+        self.urgency = condition.urgency
+        self.probability = probability
+        self.score = score
+        self.log_prior = log_prior
+        self.contributions = contributions
+        self.explained = explained
+
+
+def _row(
+    condition: Condition,
+    probability: float,
+    score: float,
+    log_prior: float,
+    contributions: tuple[Contribution, ...],
+    *,
+    explained: bool,
+) -> RankedCondition:
+    """``RankedCondition(...)`` for ``condition``, built through its draft (see above)."""
+    row = _RankedConditionDraft(condition, probability, score, log_prior, contributions, explained)
+    row.__class__ = RankedCondition
+    return row
+
+
+def _unexplained_rows(
+    classes: Sequence[Condition],
+    order: Sequence[int],
+    probabilities: Sequence[float],
+    scores: Sequence[float],
+    log_priors: Sequence[float],
+) -> list[RankedCondition]:
+    """Rows without contributions for the conditions at ``order``, as ``_row`` builds them but in
+    one loop: at 10,000 conditions even a function call per row counts."""
+    rows = []
+    append = rows.append
+    for index in order:
+        row = _RankedConditionDraft(
+            classes[index], probabilities[index], scores[index], log_priors[index], (), False
+        )
+        row.__class__ = RankedCondition
+        append(row)
+    return rows

@@ -1,0 +1,181 @@
+"""The published knowledge base as frozen dataclasses (built by ``knowledge_document``)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .answers import Sex
+from .triage import Triage
+
+if TYPE_CHECKING:
+    from .scoring import ScoreTables
+
+# docs/knowledge-format.md: population "child" = age < 16, "adult" = age >= 16.
+ADULT_FROM_AGE = 16
+OTHER_CAUSES_CODE = "other_causes"
+# The pseudo-finding code of the duration's contribution in explanations.
+DURATION_CODE = "duration"
+
+
+class KnowledgeBaseError(ValueError):
+    """The document cannot be used by the engine; the message names the offending entry."""
+
+
+class Population(enum.StrEnum):
+    """Whom a baseline or an evidence row describes."""
+
+    ADULT = "adult"
+    CHILD = "child"
+
+
+def population_for_age(age: int) -> Population:
+    """Child below ``ADULT_FROM_AGE`` years, adult from it."""
+    return Population.CHILD if age < ADULT_FROM_AGE else Population.ADULT
+
+
+@dataclass(frozen=True, slots=True)
+class AgeBand:
+    """An age range (inclusive, whole years) that priors are given for."""
+
+    code: str
+    min_age: int
+    max_age: int
+
+
+@dataclass(frozen=True, slots=True)
+class DurationProfile:
+    """How long the pain has lasted, as the cumulative shares of the duration table."""
+
+    le_2_weeks: float
+    ge_6_weeks: float
+    ge_12_weeks: float
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A yes/no question and how often it is answered yes among everyone with hip pain."""
+
+    code: str
+    question: str
+    help_text: str
+    answer_type: str
+    section: str
+    order: int
+    min_age: int | None
+    max_age: int | None
+    blocks_self_care: bool
+    baseline_adult: float
+    baseline_child: float
+
+    def baseline(self, population: Population) -> float:
+        """P(yes) among all people consulting with hip pain in ``population``."""
+        return self.baseline_adult if population is Population.ADULT else self.baseline_child
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """P(finding answered yes | condition) for a population ("all", "adult" or "child")."""
+
+    finding: str
+    population: str
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A cause of hip pain, or the ``other_causes`` class, with what the engine needs of it."""
+
+    code: str
+    name: str
+    summary: str
+    category: str
+    is_other_causes: bool
+    min_age: int | None
+    max_age: int | None
+    female_share: float
+    urgency: Triage
+    self_care_max_duration_weeks: float | None
+    doctor_checks: str
+    management: str
+    icd10: str
+    snomed_ct: str
+    priors: Mapping[str, float]
+    duration: DurationProfile | None
+    evidence: tuple[Evidence, ...]
+
+    def sex_multiplier(self, sex: Sex) -> float:
+        """Factor on the prior: 2 × share of cases of this sex (1 when the sexes are even)."""
+        share = self.female_share if sex is Sex.FEMALE else 1.0 - self.female_share
+        return 2.0 * share
+
+    def evidence_probability(self, finding: str, population: Population) -> float | None:
+        """P(yes | this condition) for ``population``: its own row wins over "all"; None if none."""
+        general = None
+        for row in self.evidence:
+            if row.finding != finding:
+                continue
+            if row.population == population:
+                return row.probability
+            if row.population == "all":
+                general = row.probability
+        return general
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagRule:
+    """A pattern that sets the urgency (or, with ``is_floor``, a minimum) whatever the ranking."""
+
+    code: str
+    name: str
+    urgency: Triage
+    is_floor: bool
+    min_age: int | None
+    max_age: int | None
+    duration_min_weeks: float | None
+    duration_below_weeks: float | None
+    requires_present: tuple[str, ...]
+    requires_absent: tuple[str, ...]
+    requires_any_of: tuple[str, ...]
+    message: str
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class KnowledgeBase:
+    """An immutable snapshot of one published knowledge-base version, ready for ``assess``.
+
+    ``conditions`` holds the named conditions sorted by code; ``other_causes`` is apart.
+    Equality is identity: two snapshots are the same only if they are the same object.
+    """
+
+    version: int
+    format_version: int
+    plausible_probability: float
+    baseline_duration: DurationProfile
+    age_bands: tuple[AgeBand, ...]
+    findings: Mapping[str, Finding]
+    conditions: tuple[Condition, ...]
+    other_causes: Condition
+    red_flag_rules: tuple[RedFlagRule, ...]
+    score_tables: ScoreTables = field(repr=False)
+
+    def has_finding(self, code: str) -> bool:
+        """Whether ``code`` is a finding of this knowledge base."""
+        return code in self.findings
+
+    def has_condition(self, code: str) -> bool:
+        """Whether ``code`` is a named condition or ``other_causes``."""
+        return code in self.score_tables.class_index
+
+    def condition(self, code: str) -> Condition:
+        """The named condition (or ``other_causes``) with this code; KeyError if unknown."""
+        index = self.score_tables.class_index[code]
+        return self.other_causes if index == len(self.conditions) else self.conditions[index]
+
+    @property
+    def blocks_self_care(self) -> frozenset[str]:
+        """Codes of the findings that, answered yes, forbid self-care."""
+        return self.score_tables.blocks_self_care

@@ -1,0 +1,256 @@
+"""``knowledge_base_from_document``: the engine's snapshot from a knowledge document.
+
+The document is the dict described in docs/knowledge-format.md (the merged knowledge file, or a
+published ``KnowledgeBaseVersion`` snapshot). Building checks what the engine relies on and
+precomputes the scoring tables, so that ``assess`` only adds numbers up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from .knowledge import (
+    DURATION_CODE,
+    OTHER_CAUSES_CODE,
+    AgeBand,
+    Condition,
+    DurationProfile,
+    Evidence,
+    Finding,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    Population,
+    RedFlagRule,
+)
+from .scoring import build_score_tables
+from .triage import Triage
+
+_Parsed = TypeVar("_Parsed")
+
+
+def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -> KnowledgeBase:
+    """Build the engine's snapshot from a knowledge document (all keys present, merged).
+
+    Raises ``KnowledgeBaseError`` when the document breaks an invariant the engine relies on
+    (unknown codes, probabilities outside (0, 1), no usable ``other_causes`` class...).
+    """
+    age_bands = tuple(_parse_all(document, "age_bands", _age_band))
+    finding_list = sorted(_parse_all(document, "findings", _finding), key=_code)
+    classes = _parse_all(document, "conditions", _condition)
+    rules = tuple(sorted(_parse_all(document, "red_flag_rules", _red_flag_rule), key=_code))
+    try:
+        scoring = document["scoring"]
+        plausible_probability = float(scoring["plausible_probability"])
+        baseline_duration = _duration(scoring["baseline_duration"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise KnowledgeBaseError(f"scoring: missing or malformed {error}") from error
+
+    if baseline_duration is None:
+        raise KnowledgeBaseError("scoring.baseline_duration is required")
+    _check_unique("finding", [finding.code for finding in finding_list])
+    _check_unique("condition", [c.code for c in classes])
+    _check_unique("red-flag rule", [rule.code for rule in rules])
+    _check_unique("age band", [band.code for band in age_bands])
+    findings = {finding.code: finding for finding in finding_list}
+    if DURATION_CODE in findings:
+        raise KnowledgeBaseError(f"'{DURATION_CODE}' is reserved for the duration, not a finding")
+    for finding in finding_list:
+        if not (
+            _is_probability(finding.baseline_adult) and _is_probability(finding.baseline_child)
+        ):
+            raise KnowledgeBaseError(f"finding {finding.code}: baselines must be within (0, 1)")
+    others = [c for c in classes if c.is_other_causes]
+    if len(others) != 1 or others[0].code != OTHER_CAUSES_CODE:
+        raise KnowledgeBaseError("Exactly one condition, other_causes, must have is_other_causes")
+    for condition in classes:
+        _check_condition(condition, findings, age_bands)
+    _check_other_causes(others[0], age_bands)
+    for rule in rules:
+        _check_rule(rule, findings)
+
+    named = tuple(sorted((c for c in classes if not c.is_other_causes), key=lambda c: c.code))
+    tables = build_score_tables(
+        conditions=named,
+        other_causes=others[0],
+        findings=findings,
+        age_bands=age_bands,
+        baseline_duration=baseline_duration,
+    )
+    return KnowledgeBase(
+        version=version,
+        format_version=int(document.get("format_version", 1)),
+        plausible_probability=plausible_probability,
+        baseline_duration=baseline_duration,
+        age_bands=age_bands,
+        findings=MappingProxyType(findings),
+        conditions=named,
+        other_causes=others[0],
+        red_flag_rules=rules,
+        score_tables=tables,
+    )
+
+
+def _parse_all(
+    document: Mapping[str, Any], key: str, parse: Callable[[Mapping[str, Any]], _Parsed]
+) -> list[_Parsed]:
+    """Parse every entry of the top-level list ``key``, naming the entry that fails."""
+    try:
+        entries = document[key]
+    except (KeyError, TypeError) as error:
+        raise KnowledgeBaseError(f"The document has no {key} list") from error
+    parsed = []
+    for position, entry in enumerate(entries):
+        try:
+            parsed.append(parse(entry))
+        except (KeyError, TypeError, ValueError) as error:
+            name = entry.get("code", f"#{position + 1}") if isinstance(entry, Mapping) else position
+            raise KnowledgeBaseError(f"{key} {name}: missing or malformed {error}") from error
+    return parsed
+
+
+def _age_band(entry: Mapping[str, Any]) -> AgeBand:
+    return AgeBand(
+        code=str(entry["code"]), min_age=int(entry["min_age"]), max_age=int(entry["max_age"])
+    )
+
+
+def _finding(entry: Mapping[str, Any]) -> Finding:
+    baseline = entry["baseline"]
+    return Finding(
+        code=str(entry["code"]),
+        question=str(entry.get("question", "")),
+        help_text=str(entry.get("help_text") or ""),
+        answer_type=str(entry.get("answer_type", "yes_no")),
+        section=str(entry.get("section", "")),
+        order=int(entry.get("order") or 0),
+        min_age=entry.get("min_age"),
+        max_age=entry.get("max_age"),
+        blocks_self_care=bool(entry.get("blocks_self_care", False)),
+        baseline_adult=float(baseline["adult"]),
+        baseline_child=float(baseline["child"]),
+    )
+
+
+def _condition(entry: Mapping[str, Any]) -> Condition:
+    self_care_max = entry.get("self_care_max_duration_weeks")
+    return Condition(
+        code=str(entry["code"]),
+        name=str(entry.get("name", entry["code"])),
+        summary=str(entry.get("summary", "")),
+        category=str(entry.get("category", "other")),
+        is_other_causes=bool(entry.get("is_other_causes", False)),
+        min_age=entry.get("min_age"),
+        max_age=entry.get("max_age"),
+        female_share=float(entry["sex"]["female_share"]),
+        urgency=Triage(entry["urgency"]),
+        self_care_max_duration_weeks=None if self_care_max is None else float(self_care_max),
+        doctor_checks=str(entry.get("doctor_checks", "")),
+        management=str(entry.get("management", "")),
+        icd10=str(entry.get("icd10") or ""),
+        snomed_ct=str(entry.get("snomed_ct") or ""),
+        priors=MappingProxyType(
+            {str(row["band"]): float(row["probability"]) for row in entry["priors"]}
+        ),
+        duration=_duration(entry.get("duration")),
+        evidence=tuple(
+            Evidence(
+                finding=str(row["finding"]),
+                population=str(row.get("population", "all")),
+                probability=float(row["probability"]),
+            )
+            for row in entry.get("evidence") or ()
+        ),
+    )
+
+
+def _duration(entry: Mapping[str, Any] | None) -> DurationProfile | None:
+    if entry is None or entry.get("le_2_weeks") is None:
+        return None
+    return DurationProfile(
+        le_2_weeks=float(entry["le_2_weeks"]),
+        ge_6_weeks=float(entry["ge_6_weeks"]),
+        ge_12_weeks=float(entry["ge_12_weeks"]),
+    )
+
+
+def _red_flag_rule(entry: Mapping[str, Any]) -> RedFlagRule:
+    return RedFlagRule(
+        code=str(entry["code"]),
+        name=str(entry.get("name", entry["code"])),
+        urgency=Triage(entry["urgency"]),
+        is_floor=bool(entry.get("is_floor", False)),
+        min_age=entry.get("min_age"),
+        max_age=entry.get("max_age"),
+        duration_min_weeks=entry.get("duration_min_weeks"),
+        duration_below_weeks=entry.get("duration_below_weeks"),
+        requires_present=tuple(entry.get("requires_present") or ()),
+        requires_absent=tuple(entry.get("requires_absent") or ()),
+        requires_any_of=tuple(entry.get("requires_any_of") or ()),
+        message=str(entry.get("message", "")),
+        reason=str(entry.get("reason", "")),
+    )
+
+
+def _code(entry: Finding | RedFlagRule) -> str:
+    return entry.code
+
+
+def _check_unique(kind: str, codes: Sequence[str]) -> None:
+    if len(set(codes)) != len(codes):
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        raise KnowledgeBaseError(f"Duplicate {kind} codes: {', '.join(duplicates)}")
+
+
+def _is_probability(value: float) -> bool:
+    return 0.0 < value < 1.0 and math.isfinite(value)
+
+
+def _check_condition(
+    condition: Condition, findings: Mapping[str, Finding], age_bands: Sequence[AgeBand]
+) -> None:
+    where = f"condition {condition.code}"
+    band_codes = {band.code for band in age_bands}
+    if set(condition.priors) != band_codes:
+        raise KnowledgeBaseError(f"{where}: priors must give exactly one row per age band")
+    if any(not 0.0 <= prior <= 1.0 for prior in condition.priors.values()):
+        raise KnowledgeBaseError(f"{where}: priors must lie within [0, 1]")
+    if not 0.0 <= condition.female_share <= 1.0:
+        raise KnowledgeBaseError(f"{where}: sex.female_share must lie within [0, 1]")
+    seen: set[tuple[str, str]] = set()
+    for row in condition.evidence:
+        if row.finding not in findings:
+            raise KnowledgeBaseError(f"{where}: evidence names unknown finding {row.finding}")
+        if row.population not in ("all", *Population):
+            raise KnowledgeBaseError(f"{where}: unknown population {row.population}")
+        if not _is_probability(row.probability):
+            raise KnowledgeBaseError(f"{where}: {row.finding} probability must be within (0, 1)")
+        if (row.finding, row.population) in seen:
+            raise KnowledgeBaseError(f"{where}: two {row.population} rows for {row.finding}")
+        seen.add((row.finding, row.population))
+
+
+def _check_other_causes(other_causes: Condition, age_bands: Sequence[AgeBand]) -> None:
+    # The remainder class keeps the posterior defined at every age: it must always be scored.
+    if (other_causes.min_age or 0) > min(band.min_age for band in age_bands) or (
+        other_causes.max_age is not None
+        and other_causes.max_age < max(band.max_age for band in age_bands)
+    ):
+        raise KnowledgeBaseError("other_causes must not be limited by age")
+    if any(prior <= 0.0 for prior in other_causes.priors.values()):
+        raise KnowledgeBaseError("other_causes needs a prior above 0 in every age band")
+    if not 0.0 < other_causes.female_share < 1.0:
+        raise KnowledgeBaseError("other_causes needs a female_share strictly within (0, 1)")
+
+
+def _check_rule(rule: RedFlagRule, findings: Mapping[str, Finding]) -> None:
+    named = (*rule.requires_present, *rule.requires_absent, *rule.requires_any_of)
+    unknown = sorted(code for code in named if code not in findings)
+    if unknown:
+        raise KnowledgeBaseError(f"red-flag rule {rule.code}: unknown findings {unknown}")
+    if not (rule.requires_present or rule.requires_any_of):
+        raise KnowledgeBaseError(
+            f"red-flag rule {rule.code}: needs requires_present or requires_any_of"
+        )

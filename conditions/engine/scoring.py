@@ -1,0 +1,372 @@
+"""Scores of each class (the named conditions and ``other_causes``) for one set of answers.
+
+Method: naive Bayes over mutually exclusive classes, the named conditions plus ``other_causes``
+(causes outside the list). Each class gets a score, a log of an unnormalised probability:
+
+    score(c) = log prior(c) + Σ contribution(c, answered finding) + contribution(c, duration)
+
+* Prior. Population is "child" below 16 years, "adult" from 16. The prior is the condition's
+  figure for the age band containing the age, times a sex multiplier: 2 × female_share for a
+  woman, 2 × (1 − female_share) for a man. A condition whose age gate (min_age..max_age,
+  inclusive) excludes the age is left out and listed in ``excluded_by_age``, as is one whose band
+  prior is 0; one whose multiplier is 0 is listed in ``excluded_by_sex``.
+* Findings. Only ANSWERED findings count: a missing code is unknown and contributes nothing,
+  exactly as if it had not been asked ("not sure" is never "no"). P(yes | c) is the condition's
+  evidence row for the population (a population-specific row wins over "all"); without a row it is
+  the finding's baseline for the population, so the likelihood ratio is 1. The contribution is
+  log(P(answer | c) / P(answer | baseline)), with P(no | ·) = 1 − P(yes | ·) and the baseline
+  P(yes) = finding.baseline[population] (everyone consulting with hip pain).
+* Duration. The three cumulative figures (a = P(≤ 2 weeks), b = P(≥ 6), c = P(≥ 12)) become four
+  exclusive bins: ≤ 2 weeks: a; > 2 and < 6: 1 − a − b; ≥ 6 and < 12: b − c; ≥ 12: c. Each bin is
+  floored at ``DURATION_BIN_FLOOR`` and the four renormalised, so that no bin is impossible; the
+  contribution is log(P(bin | c) / P(bin | scoring.baseline_duration)). Unknown duration
+  contributes nothing; a condition without duration figures uses the baseline (ratio 1).
+* Posterior. Softmax of the scores over the classes left in: P(c | answers) =
+  exp(score(c)) / Σ exp(score(k)). Subtracting the baseline in every contribution changes every
+  score of a given set of answers by the same amount, so it changes no posterior; it makes each
+  contribution read as "raises" (> 0) or "lowers" (< 0) against hip pain in general.
+
+Everything that does not depend on the answers is computed once by ``build_score_tables``: log
+priors per age band and sex, log likelihood ratios per population, and for each finding a sparse
+list of (class index, log ratio) for the classes whose ratio is not 1. Scoring is then one list
+copy plus one addition per (answered finding, class with evidence for it).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import add
+from types import MappingProxyType
+from typing import Any
+
+from .answers import MAX_AGE, Answers, AnswersError, Sex
+from .knowledge import (
+    AgeBand,
+    Condition,
+    DurationProfile,
+    Finding,
+    Population,
+    population_for_age,
+)
+
+# Numerical guard, not a clinical figure: keeps every duration bin possible (log of 0 is -inf)
+# when the cumulative figures leave a bin empty (e.g. 0.95 ≤ 2 weeks and 0.05 ≥ 6 weeks).
+DURATION_BIN_FLOOR = 0.005
+
+LEFT_OUT = -math.inf
+
+# Read-only arrays of doubles or of class indices: contiguous memory, so that summing over
+# thousands of classes does not chase one pointer per number (several times faster at 10,000
+# conditions than tuples of floats), and immutable like the rest of the snapshot.
+Doubles = memoryview
+Indices = memoryview
+# Per finding, the classes whose ratio is not 1: (indices, log ratios if yes, log ratios if no).
+SparseEvidence = tuple[Indices, Doubles, Doubles]
+
+
+def _doubles(values: Iterable[float]) -> Doubles:
+    return memoryview(array("d", values)).toreadonly()
+
+
+def _indices(values: Iterable[int]) -> Indices:
+    return memoryview(array("q", values)).toreadonly()
+
+
+class DurationBin(enum.StrEnum):
+    """The four exclusive duration ranges the cumulative figures are turned into."""
+
+    UP_TO_2_WEEKS = "up_to_2_weeks"
+    FROM_2_TO_6_WEEKS = "2_to_6_weeks"
+    FROM_6_TO_12_WEEKS = "6_to_12_weeks"
+    FROM_12_WEEKS = "12_weeks_or_more"
+
+    @property
+    def label(self) -> str:
+        """Plain words for the result page."""
+        return _DURATION_LABELS[self]
+
+
+_DURATION_LABELS = {
+    DurationBin.UP_TO_2_WEEKS: "2 weeks or less",
+    DurationBin.FROM_2_TO_6_WEEKS: "more than 2 weeks and less than 6",
+    DurationBin.FROM_6_TO_12_WEEKS: "6 weeks or more, less than 12",
+    DurationBin.FROM_12_WEEKS: "12 weeks or more",
+}
+
+
+def duration_bin(duration_weeks: float) -> DurationBin:
+    """The bin of a known duration (the table's limits: ≤ 2, ≥ 6 and ≥ 12 weeks)."""
+    if duration_weeks <= 2:
+        return DurationBin.UP_TO_2_WEEKS
+    if duration_weeks < 6:
+        return DurationBin.FROM_2_TO_6_WEEKS
+    if duration_weeks < 12:
+        return DurationBin.FROM_6_TO_12_WEEKS
+    return DurationBin.FROM_12_WEEKS
+
+
+def duration_bin_probabilities(profile: DurationProfile) -> dict[DurationBin, float]:
+    """P(each bin) from the cumulative figures, floored and renormalised."""
+    a, b, c = profile.le_2_weeks, profile.ge_6_weeks, profile.ge_12_weeks
+    raw = {
+        DurationBin.UP_TO_2_WEEKS: a,
+        DurationBin.FROM_2_TO_6_WEEKS: 1.0 - a - b,
+        DurationBin.FROM_6_TO_12_WEEKS: b - c,
+        DurationBin.FROM_12_WEEKS: c,
+    }
+    floored = {bin_: max(share, DURATION_BIN_FLOOR) for bin_, share in raw.items()}
+    total = math.fsum(floored.values())
+    return {bin_: share / total for bin_, share in floored.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreTables:
+    """Everything about scoring that does not depend on the answers.
+
+    Classes are indexed 0..n-1 for the named conditions (sorted by code) and n for
+    ``other_causes``; every per-class tuple has n + 1 entries.
+    """
+
+    classes: tuple[Condition, ...]  # the named conditions, then other_causes
+    class_codes: tuple[str, ...]
+    class_index: Mapping[str, int]
+    # Age in whole years → index into age_bands, or None when no band covers it.
+    band_for_age: tuple[int | None, ...]
+    # [band][sex] → log prior per class, LEFT_OUT where excluded by age gate, zero prior or sex.
+    log_priors: tuple[Mapping[Sex, Doubles], ...]
+    # [band][sex] → indices of the named conditions scored, before age gates inside the band.
+    named_in: tuple[Mapping[Sex, tuple[int, ...]], ...]
+    # [band] → (class index, min_age, max_age) for age gates that cut through the band.
+    partial_age_gates: tuple[tuple[tuple[int, int, int], ...], ...]
+    # [band] → codes left out whatever the exact age (gate outside the band, zero prior).
+    excluded_by_age: tuple[tuple[str, ...], ...]
+    # [band][sex] → codes left out because no case is of that sex (female_share 0 or 1).
+    excluded_by_sex: tuple[Mapping[Sex, tuple[str, ...]], ...]
+    duration_log_ratios: Mapping[DurationBin, Doubles]
+    # [population][finding code] → sparse (yes, no) lists over classes whose ratio is not 1.
+    sparse_evidence: Mapping[Population, Mapping[str, SparseEvidence]]
+    # [population][class index] → {finding code: (log ratio if yes, log ratio if no)}.
+    log_ratios_by_class: Mapping[Population, tuple[Mapping[str, tuple[float, float]], ...]]
+    blocks_self_care: frozenset[str]
+    # Memo of immutable explanation parts, filled by the first assessment that needs them (see
+    # assessment._Explainer); it never changes a result, only saves rebuilding them.
+    contribution_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassScores:
+    """The scores of one set of answers, before normalisation."""
+
+    scores: list[float]  # per class index; LEFT_OUT for classes left out
+    named_in: tuple[int, ...] | list[int]  # indices of the named conditions scored, in code order
+    log_priors: Doubles  # per class index, for this age band and sex
+    population: Population
+    duration_bin: DurationBin | None
+    excluded_by_age: tuple[str, ...]
+    excluded_by_sex: tuple[str, ...]
+
+
+def build_score_tables(
+    *,
+    conditions: Sequence[Condition],
+    other_causes: Condition,
+    findings: Mapping[str, Finding],
+    age_bands: Sequence[AgeBand],
+    baseline_duration: DurationProfile,
+) -> ScoreTables:
+    """Precompute log priors, log likelihood ratios and sparse evidence lists."""
+    classes = (*conditions, other_causes)
+    priors = _PriorTables.build(classes, len(conditions), age_bands)
+    sparse_evidence, log_ratios_by_class = _evidence_tables(classes, findings)
+    codes = tuple(condition.code for condition in classes)
+    return ScoreTables(
+        classes=classes,
+        class_codes=codes,
+        class_index=MappingProxyType({code: index for index, code in enumerate(codes)}),
+        band_for_age=tuple(
+            next(
+                (i for i, band in enumerate(age_bands) if band.min_age <= age <= band.max_age), None
+            )
+            for age in range(MAX_AGE + 1)
+        ),
+        log_priors=tuple(priors.log_priors),
+        named_in=tuple(priors.named_in),
+        partial_age_gates=tuple(priors.partial_age_gates),
+        excluded_by_age=tuple(priors.excluded_by_age),
+        excluded_by_sex=tuple(priors.excluded_by_sex),
+        duration_log_ratios=_duration_tables(classes, baseline_duration),
+        sparse_evidence=sparse_evidence,
+        log_ratios_by_class=log_ratios_by_class,
+        blocks_self_care=frozenset(code for code, f in findings.items() if f.blocks_self_care),
+    )
+
+
+@dataclass
+class _PriorTables:
+    """The per-band, per-sex prior tables of ``ScoreTables``, built band by band."""
+
+    log_priors: list[Mapping[Sex, Doubles]] = field(default_factory=list)
+    named_in: list[Mapping[Sex, tuple[int, ...]]] = field(default_factory=list)
+    partial_age_gates: list[tuple[tuple[int, int, int], ...]] = field(default_factory=list)
+    excluded_by_age: list[tuple[str, ...]] = field(default_factory=list)
+    excluded_by_sex: list[Mapping[Sex, tuple[str, ...]]] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls, classes: Sequence[Condition], named_count: int, age_bands: Sequence[AgeBand]
+    ) -> _PriorTables:
+        tables = cls()
+        for band in age_bands:
+            gates = []
+            always_out = set()  # whatever the exact age within the band
+            for index, condition in enumerate(classes):
+                low = band.min_age if condition.min_age is None else condition.min_age
+                high = band.max_age if condition.max_age is None else condition.max_age
+                if high < band.min_age or low > band.max_age or condition.priors[band.code] <= 0:
+                    always_out.add(index)
+                elif low > band.min_age or high < band.max_age:
+                    gates.append((index, low, high))
+            log_priors = {
+                sex: [
+                    LEFT_OUT
+                    if index in always_out or condition.sex_multiplier(sex) <= 0.0
+                    else math.log(condition.priors[band.code] * condition.sex_multiplier(sex))
+                    for index, condition in enumerate(classes)
+                ]
+                for sex in Sex
+            }
+            tables.log_priors.append(
+                MappingProxyType({sex: _doubles(values) for sex, values in log_priors.items()})
+            )
+            tables.named_in.append(
+                MappingProxyType(
+                    {
+                        sex: tuple(
+                            index
+                            for index, log_prior in enumerate(values[:named_count])
+                            if log_prior != LEFT_OUT
+                        )
+                        for sex, values in log_priors.items()
+                    }
+                )
+            )
+            tables.partial_age_gates.append(tuple(gates))
+            tables.excluded_by_age.append(
+                tuple(classes[index].code for index in sorted(always_out))
+            )
+            tables.excluded_by_sex.append(
+                MappingProxyType(
+                    {
+                        sex: tuple(
+                            condition.code
+                            for index, condition in enumerate(classes)
+                            if index not in always_out and condition.sex_multiplier(sex) <= 0.0
+                        )
+                        for sex in Sex
+                    }
+                )
+            )
+        return tables
+
+
+def _duration_tables(
+    classes: Sequence[Condition], baseline_duration: DurationProfile
+) -> Mapping[DurationBin, Doubles]:
+    baseline_bins = duration_bin_probabilities(baseline_duration)
+    class_bins = [
+        None if condition.duration is None else duration_bin_probabilities(condition.duration)
+        for condition in classes
+    ]
+    return MappingProxyType(
+        {
+            bin_: _doubles(
+                0.0 if bins is None else math.log(bins[bin_] / baseline_bins[bin_])
+                for bins in class_bins
+            )
+            for bin_ in DurationBin
+        }
+    )
+
+
+def _evidence_tables(
+    classes: Sequence[Condition], findings: Mapping[str, Finding]
+) -> tuple[
+    Mapping[Population, Mapping[str, SparseEvidence]],
+    Mapping[Population, tuple[Mapping[str, tuple[float, float]], ...]],
+]:
+    sparse_evidence = {}
+    log_ratios_by_class = {}
+    for population in Population:
+        per_finding: dict[str, tuple[list[int], list[float], list[float]]] = {}
+        per_class = []
+        for index, condition in enumerate(classes):
+            ratios = {}
+            for code in sorted({row.finding for row in condition.evidence}):
+                probability = condition.evidence_probability(code, population)
+                baseline = findings[code].baseline(population)
+                if probability is None or probability == baseline:
+                    continue  # no information: ratio 1 for yes and for no
+                if_yes = math.log(probability / baseline)
+                if_no = math.log((1.0 - probability) / (1.0 - baseline))
+                ratios[code] = (if_yes, if_no)
+                indices, if_yes_list, if_no_list = per_finding.setdefault(code, ([], [], []))
+                indices.append(index)
+                if_yes_list.append(if_yes)
+                if_no_list.append(if_no)
+            per_class.append(MappingProxyType(ratios))
+        sparse_evidence[population] = MappingProxyType(
+            {
+                code: (_indices(indices), _doubles(if_yes), _doubles(if_no))
+                for code, (indices, if_yes, if_no) in sorted(per_finding.items())
+            }
+        )
+        log_ratios_by_class[population] = tuple(per_class)
+    return MappingProxyType(sparse_evidence), MappingProxyType(log_ratios_by_class)
+
+
+def score_classes(tables: ScoreTables, answers: Answers) -> ClassScores:
+    """Score every class for ``answers`` (see the module docstring for the method)."""
+    band = tables.band_for_age[answers.age] if answers.age < len(tables.band_for_age) else None
+    if band is None:
+        raise AnswersError({"age": "No age band of the knowledge base covers this age"})
+    priors = tables.log_priors[band][answers.sex]
+    bin_ = None if answers.duration_weeks is None else duration_bin(answers.duration_weeks)
+    scores = (
+        list(priors) if bin_ is None else list(map(add, priors, tables.duration_log_ratios[bin_]))
+    )
+
+    excluded_by_age = list(tables.excluded_by_age[band])
+    gated_out = False
+    for index, low, high in tables.partial_age_gates[band]:
+        if not low <= answers.age <= high:
+            if scores[index] != LEFT_OUT:
+                excluded_by_age.append(tables.class_codes[index])
+                gated_out = True
+            scores[index] = LEFT_OUT
+
+    population = population_for_age(answers.age)
+    sparse = tables.sparse_evidence[population]
+    for code, present in answers.findings.items():
+        entries = sparse.get(code)
+        if entries is None:
+            continue
+        indices, if_yes, if_no = entries
+        for index, log_ratio in zip(indices, if_yes if present else if_no, strict=True):
+            scores[index] += log_ratio
+
+    named_in = tables.named_in[band][answers.sex]
+    if gated_out:
+        named_in = [index for index in named_in if scores[index] != LEFT_OUT]
+    return ClassScores(
+        scores=scores,
+        named_in=named_in,
+        log_priors=priors,
+        population=population,
+        duration_bin=bin_,
+        excluded_by_age=tuple(sorted(excluded_by_age)) if gated_out else tuple(excluded_by_age),
+        excluded_by_sex=tables.excluded_by_sex[band][answers.sex],
+    )

@@ -1,0 +1,284 @@
+"""Vignette metrics: how the engine ranks and triages a set of clinical vignettes.
+
+Pure (no Django): ``evaluate`` takes a knowledge base and the vignettes as loaded from JSON
+(shared/vignettes/README.md describes them); ``report_lines`` and ``report_as_dict`` render the
+result for the ``evaluate_vignettes`` command.
+
+A case that cannot be assessed (malformed answers, finding codes the knowledge base does not
+know) is kept as a row with its ``error`` and counts as a failure in top-1, top-3 and exact
+triage, and as a missed emergency when one was expected; it counts in neither under- nor
+over-triage, having no level. Condition codes the knowledge base does not know are listed in
+``unknown_codes``; the case is still assessed (and cannot rank an unknown expected condition).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from conditions.engine import (
+    AnswersError,
+    KnowledgeBase,
+    Triage,
+    answers_from_mapping,
+    assess,
+)
+from conditions.engine.answers import UNKNOWN_FINDING_MESSAGE
+
+TOP_N = 3
+
+
+@dataclass(frozen=True, slots=True)
+class VignetteResult:
+    """One vignette: what was expected, what the engine gave, and whether they agree."""
+
+    id: str
+    expected_top: str
+    acceptable: tuple[str, ...]
+    expected_triage: Triage | None
+    given_top: tuple[str, ...]  # the first TOP_N named conditions
+    given_probabilities: tuple[float, ...]
+    given_triage: Triage | None
+    top1_ok: bool
+    top1_acceptable: bool  # first is the expected condition or one of the acceptable ones
+    top3_ok: bool  # the expected condition is in the first TOP_N
+    triage_ok: bool
+    under_triage: bool  # given level less urgent than expected
+    over_triage: bool  # given level more urgent than expected
+    error: str | None
+    unknown_codes: tuple[str, ...]
+
+    @property
+    def emergency_missed(self) -> bool:
+        """An emergency was expected and the engine gave anything else (or nothing)."""
+        return (
+            self.expected_triage is Triage.EMERGENCY and self.given_triage is not Triage.EMERGENCY
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelTotals:
+    """Cases expected at one triage level and the share given exactly that level."""
+
+    cases: int
+    exact: float
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationReport:
+    """Per-case rows and totals; fractions are within 0–1, over all cases."""
+
+    knowledge_base_version: int
+    results: tuple[VignetteResult, ...]
+    cases: int
+    errors: int
+    top1: float
+    top1_acceptable: float
+    top3: float
+    triage_exact: float
+    under_triage: int
+    over_triage: int
+    emergency_missed: int
+    triage_by_level: Mapping[Triage, LevelTotals]
+
+    @property
+    def under_triage_rate(self) -> float:
+        """Under-triaged cases as a fraction of all cases."""
+        return self.under_triage / self.cases if self.cases else 0.0
+
+    @property
+    def over_triage_rate(self) -> float:
+        """Over-triaged cases as a fraction of all cases."""
+        return self.over_triage / self.cases if self.cases else 0.0
+
+
+def evaluate(
+    knowledge_base: KnowledgeBase, vignettes: Sequence[Mapping[str, Any]]
+) -> EvaluationReport:
+    """Assess every vignette and compare with its expected top condition and triage level."""
+    results = tuple(_evaluate_one(knowledge_base, vignette) for vignette in vignettes)
+    cases = len(results)
+
+    def share(flags: Sequence[bool]) -> float:
+        return sum(flags) / len(flags) if flags else 0.0
+
+    by_level = {}
+    for level in Triage:
+        expected_here = [result for result in results if result.expected_triage is level]
+        if expected_here:
+            by_level[level] = LevelTotals(
+                cases=len(expected_here), exact=share([r.triage_ok for r in expected_here])
+            )
+    return EvaluationReport(
+        knowledge_base_version=knowledge_base.version,
+        results=results,
+        cases=cases,
+        errors=sum(result.error is not None for result in results),
+        top1=share([r.top1_ok for r in results]),
+        top1_acceptable=share([r.top1_acceptable for r in results]),
+        top3=share([r.top3_ok for r in results]),
+        triage_exact=share([r.triage_ok for r in results]),
+        under_triage=sum(r.under_triage for r in results),
+        over_triage=sum(r.over_triage for r in results),
+        emergency_missed=sum(r.emergency_missed for r in results),
+        triage_by_level=by_level,
+    )
+
+
+def _evaluate_one(knowledge_base: KnowledgeBase, vignette: Mapping[str, Any]) -> VignetteResult:
+    case_id = str(vignette.get("id", "?"))
+    expected_top = str(vignette.get("expected_top", ""))
+    acceptable = tuple(str(code) for code in vignette.get("acceptable") or ())
+    unknown = [
+        code for code in (expected_top, *acceptable) if not knowledge_base.has_condition(code)
+    ]
+    problems = []
+    try:
+        expected_triage: Triage | None = Triage(vignette.get("expected_triage"))
+    except ValueError:
+        expected_triage = None
+        problems.append(f"expected_triage: not a level: {vignette.get('expected_triage')!r}")
+    try:
+        answers = answers_from_mapping(vignette.get("answers"), knowledge_base=knowledge_base)
+    except AnswersError as error:
+        answers = None
+        unknown += [
+            name.removeprefix("findings.")
+            for name, message in error.errors.items()
+            if name.startswith("findings.") and message == UNKNOWN_FINDING_MESSAGE
+        ]
+        problems.append(str(error))
+
+    if answers is None or problems:
+        return VignetteResult(
+            id=case_id,
+            expected_top=expected_top,
+            acceptable=acceptable,
+            expected_triage=expected_triage,
+            given_top=(),
+            given_probabilities=(),
+            given_triage=None,
+            top1_ok=False,
+            top1_acceptable=False,
+            top3_ok=False,
+            triage_ok=False,
+            under_triage=False,
+            over_triage=False,
+            error="; ".join(problems),
+            unknown_codes=tuple(unknown),
+        )
+
+    assessment = assess(knowledge_base, answers)
+    first = assessment.conditions[:TOP_N]
+    given_top = tuple(condition.code for condition in first)
+    given = assessment.triage
+    return VignetteResult(
+        id=case_id,
+        expected_top=expected_top,
+        acceptable=acceptable,
+        expected_triage=expected_triage,
+        given_top=given_top,
+        given_probabilities=tuple(condition.probability for condition in first),
+        given_triage=given,
+        top1_ok=given_top[:1] == (expected_top,),
+        top1_acceptable=bool(given_top) and given_top[0] in (expected_top, *acceptable),
+        top3_ok=expected_top in given_top,
+        triage_ok=given == expected_triage,
+        under_triage=expected_triage.is_more_urgent_than(given),
+        over_triage=given.is_more_urgent_than(expected_triage),
+        error=None,
+        unknown_codes=tuple(unknown),
+    )
+
+
+def report_lines(report: EvaluationReport) -> list[str]:
+    """The report as plain-text lines: one per case, then the totals."""
+    lines = [f"Vignettes against knowledge base version {report.knowledge_base_version}"]
+    lines.append(
+        f"{'case':<10} {'expected top':<34} {'top1':<5} {'top3':<5} "
+        f"{'expected':<10} {'given':<10} {'triage':<7} given top {TOP_N}"
+    )
+    for result in report.results:
+        if result.error is not None:
+            lines.append(f"{result.id:<10} ERROR {result.error}")
+            continue
+        given = ", ".join(
+            f"{code} {probability:.0%}"
+            for code, probability in zip(result.given_top, result.given_probabilities, strict=True)
+        )
+        triage_mark = "ok" if result.triage_ok else ("UNDER" if result.under_triage else "over")
+        lines.append(
+            f"{result.id:<10} {result.expected_top:<34} {_mark(result.top1_ok):<5} "
+            f"{_mark(result.top3_ok):<5} {result.expected_triage!s:<10} "
+            f"{result.given_triage!s:<10} {triage_mark:<7} {given}"
+        )
+        if result.unknown_codes:
+            lines.append(f"{'':<10} unknown codes: {', '.join(result.unknown_codes)}")
+    lines += [
+        "",
+        f"cases {report.cases}, errors {report.errors}",
+        f"top-1 {report.top1:.1%} (expected or acceptable first: {report.top1_acceptable:.1%})",
+        f"top-3 {report.top3:.1%}",
+        f"triage exact {report.triage_exact:.1%}",
+        f"under-triage {report.under_triage} ({report.under_triage_rate:.1%}), "
+        f"over-triage {report.over_triage} ({report.over_triage_rate:.1%})",
+        f"emergencies missed {report.emergency_missed}",
+        "exact triage by expected level: "
+        + ", ".join(
+            f"{level} {totals.exact:.0%} of {totals.cases}"
+            for level, totals in report.triage_by_level.items()
+        ),
+    ]
+    return lines
+
+
+def report_as_dict(report: EvaluationReport) -> dict[str, Any]:
+    """The report as JSON-ready data (strings, numbers, lists, dicts)."""
+    return {
+        "knowledge_base_version": report.knowledge_base_version,
+        "totals": {
+            "cases": report.cases,
+            "errors": report.errors,
+            "top1": report.top1,
+            "top1_acceptable": report.top1_acceptable,
+            "top3": report.top3,
+            "triage_exact": report.triage_exact,
+            "under_triage": report.under_triage,
+            "under_triage_rate": report.under_triage_rate,
+            "over_triage": report.over_triage,
+            "over_triage_rate": report.over_triage_rate,
+            "emergency_missed": report.emergency_missed,
+            "triage_by_level": {
+                str(level): {"cases": totals.cases, "exact": totals.exact}
+                for level, totals in report.triage_by_level.items()
+            },
+        },
+        "cases": [
+            {
+                "id": result.id,
+                "expected_top": result.expected_top,
+                "acceptable": list(result.acceptable),
+                "expected_triage": None
+                if result.expected_triage is None
+                else str(result.expected_triage),
+                "given_top": list(result.given_top),
+                "given_probabilities": list(result.given_probabilities),
+                "given_triage": None if result.given_triage is None else str(result.given_triage),
+                "top1_ok": result.top1_ok,
+                "top1_acceptable": result.top1_acceptable,
+                "top3_ok": result.top3_ok,
+                "triage_ok": result.triage_ok,
+                "under_triage": result.under_triage,
+                "over_triage": result.over_triage,
+                "emergency_missed": result.emergency_missed,
+                "error": result.error,
+                "unknown_codes": list(result.unknown_codes),
+            }
+            for result in report.results
+        ],
+    }
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "MISS"
