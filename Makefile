@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed-requirements
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check-python database clean-database
+.PHONY: install run serve test lint format check-python database clean-database
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Symptomcheck needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Set PYTHON=python3.11 (or newer).")'
@@ -31,6 +31,16 @@ run: database
 	@$(BIN)/python -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); r = s.connect_ex(("$(HOST)", $(PORT))); s.close(); sys.exit("symptomcheck: port $(PORT) on $(HOST) is already in use; stop the other server or run: make run PORT=8001" if r == 0 else 0)'
 	@echo "Serving http://$(HOST):$(PORT)/ (admin at /$${ADMIN_PATH:-admin/}); Ctrl-C stops the server and the database."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode (DEBUG=0) with gunicorn and WhiteNoise. SECRET_KEY comes from the environment,
+# or else a random one kept in var/secret-key. Over plain HTTP on this machine by default
+# (HTTPS_ONLY=0); behind a TLS proxy run it with HTTPS_ONLY=1 and ALLOWED_HOSTS set.
+serve: database
+	@mkdir -p var && test -s var/secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key
+	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret-key)} $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=0 HTTPS_ONLY=$${HTTPS_ONLY:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1} \
+	  SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret-key)} BIND=$(HOST):$(PORT) \
+	  $(BIN)/gunicorn -c symptomcheck/gunicorn.conf.py symptomcheck.wsgi
 
 test: install
 	$(BIN)/python -m pytest

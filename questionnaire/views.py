@@ -10,12 +10,15 @@ from dataclasses import asdict
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from conditions.engine import Triage, answers_from_mapping, assess
@@ -24,6 +27,7 @@ from questionnaire.answers import answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
 from questionnaire.pdf import summary_as_pdf
 from questionnaire.presentation import result_context
+from questionnaire.services import completed_assessment_create, completed_assessment_delete
 from questionnaire.steps import (
     ABOUT_YOU,
     BODY_MAP_STEP,
@@ -35,6 +39,7 @@ from questionnaire.steps import (
 
 CHECK_ANSWERS = "check_answers"
 SESSION_RESULT_KEY = "questionnaire_result"
+SESSION_ASSESSMENT_KEY = "questionnaire_assessment_id"
 RETURN_TO_CHECK = "return-to-check"
 
 
@@ -49,6 +54,10 @@ class CheckAnswersForm(forms.Form):
     """The "Check your answers" step: nothing to fill in; the template lists the answers."""
 
 
+@method_decorator(
+    ratelimit(key="ip", rate=settings.QUESTIONNAIRE_RATE_LIMIT, method="POST", block=True),
+    name="post",
+)
 class QuestionnaireWizard(NamedUrlSessionWizardView):
     """The multi-step hip-pain questionnaire."""
 
@@ -172,8 +181,15 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
 
     def finish(self, cleaned: dict[str, dict[str, Any]], *, interrupted: bool) -> HttpResponse:
         questions = published_questions()
+        answers = answers_mapping(cleaned, questions)
+        knowledge_base = published_knowledge_base()
+        assessment = assess(knowledge_base, answers_from_mapping(answers))
+        kept = completed_assessment_create(
+            answers=answers, assessment=assessment, interrupted=interrupted
+        )
+        self.request.session[SESSION_ASSESSMENT_KEY] = str(kept.id)
         self.request.session[SESSION_RESULT_KEY] = {
-            "answers": answers_mapping(cleaned, questions),
+            "answers": answers,
             "lines": [asdict(line) for line in answer_lines(cleaned, questions)],
             "interrupted": interrupted,
         }
@@ -213,9 +229,25 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
 
 
 def start_over(request: HttpRequest) -> HttpResponse:
-    """Forget every answer (POST only) and go back to the start."""
+    """Forget every answer, and the kept copy of a completed one (POST only); back to the start."""
     if request.method == "POST":
-        for key in list(request.session.keys()):
-            if key.startswith("wizard_") or key == SESSION_RESULT_KEY:
-                del request.session[key]
+        assessment_id = request.session.get(SESSION_ASSESSMENT_KEY)
+        if assessment_id:
+            completed_assessment_delete(assessment_id=assessment_id)
+        request.session.flush()
     return redirect("pages:start")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An expired or missing form token: explain, and lead back to the question (answers kept)."""
+    retry_url = request.path if request.path.startswith("/check/") else reverse("pages:start")
+    return render(request, "errors/session_expired.html", {"retry_url": retry_url}, status=403)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Too many submissions from one client: a clear page, not an error."""
+    response = render(
+        request, "errors/rate_limited.html", {"retry_url": request.get_full_path()}, status=429
+    )
+    response["Retry-After"] = "60"
+    return response

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "formtools",
@@ -56,6 +58,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "symptomcheck.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "symptomcheck.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "symptomcheck.urls"
@@ -112,13 +120,109 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed files in production; a missing file fails collectstatic, not a page.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Files the app writes at run time: sessions and the cache (git-ignored).
+RUNTIME_DIR = Path(os.environ.get("RUNTIME_DIR", BASE_DIR / "var"))
+
+# The questionnaire's answers live server-side in the session, in files rather than in
+# PostgreSQL, so that a database outage loses nothing a person entered (shared/reliability.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.file"
+SESSION_FILE_PATH = str(RUNTIME_DIR / "sessions")
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 3, minimum=1) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "questionnaire.views.csrf_failure"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(RUNTIME_DIR / "cache"),
+        "TIMEOUT": 3600,
+    }
+}
+# In development WhiteNoise serves straight from the app folders; production uses collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+for runtime_folder in (SESSION_FILE_PATH, CACHES["default"]["LOCATION"], STATIC_ROOT):
+    Path(runtime_folder).mkdir(parents=True, exist_ok=True)
+
+# Rate limiting of questionnaire submissions per client (django-ratelimit). The file cache is
+# shared by every worker on the machine but its increments are not atomic: under a race a few
+# extra requests may pass, which is acceptable for throttling; use memcached for exact counts.
+QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT", "120/m")
+RATELIMIT_VIEW = "questionnaire.views.rate_limited"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Completed assessments are kept anonymously for audit and aggregate figures, then deleted.
+ASSESSMENT_RETENTION_DAYS = env_int("ASSESSMENT_RETENTION_DAYS", 90, minimum=1)
+
+# Admin: django-axes locks an account after repeated failed logins, per username and address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# No proxy is trusted by default: the address is REMOTE_ADDR only, so a forged
+# X-Forwarded-For can neither lock out others nor reset a counter (django-axes #1099).
+AXES_CLIENT_IP_CALLABLE = "symptomcheck.middleware.client_address"
+AXES_RESET_ON_SUCCESS = True
+
+# Security headers. HTTPS settings apply in production (DEBUG=0).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# HTTPS_ONLY=0 lets `make serve` try production mode over plain HTTP on this machine.
+if not DEBUG and env_flag("HTTPS_ONLY", default=True):
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (opt-in: only if it strips it).
+    if env_flag("TRUST_X_FORWARDED_PROTO", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Logs never contain answers: requests are logged by path and status only, and the request
+# object (with its POST data) is stripped from every record before it is written.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_request_data": {"()": "symptomcheck.logging.DropRequestData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_request_data"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

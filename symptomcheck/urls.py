@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from symptomcheck.health import health
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("health/", health, name="health"),
     path("conditions/", include("conditions.urls")),
     path("", include("questionnaire.urls")),
     path("", include("pages.urls")),
