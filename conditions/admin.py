@@ -287,11 +287,11 @@ class FindingAdmin(SpreadsheetHistoryAdmin):
     list_filter = ("section", "answer_type", "blocks_self_care", "baseline_expert_estimate")
     search_fields = ("code", "question")
     ordering = ("section", "order", "code")
-    autocomplete_fields = ("baseline_reference",)
+    autocomplete_fields = ("baseline_reference", "implies")
     fieldsets = (
         (None, {"fields": ("code", "question", "help_text", "answer_type")}),
         ("Where it is asked", {"fields": ("section", "order", "min_age", "max_age")}),
-        ("Triage", {"fields": ("blocks_self_care",)}),
+        ("Triage and scoring", {"fields": ("blocks_self_care", "implies")}),
         (
             "Baseline: how often anyone with hip pain answers yes",
             {

@@ -175,6 +175,18 @@ class Text(Kind):
 
 
 @dataclass(frozen=True)
+class FindingCode(Kind):
+    """The code of another finding, or null."""
+
+    def problem(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(CODE_PATTERN, value):
+            return f"{value!r} is not a finding code (for example morning_stiffness_over_30min)"
+        return None
+
+
+@dataclass(frozen=True)
 class Choice(Kind):
     choices: type
 
@@ -319,6 +331,7 @@ FINDING = {
     "min_age": Field(AGE, default=None),
     "max_age": Field(AGE, default=None),
     "blocks_self_care": Field(Boolean(), default=False),
+    "implies": Field(FindingCode(), default=None),
     "baseline": Field(
         Nested(
             {
@@ -406,6 +419,19 @@ def _entry_label(section: str, entry: Any) -> str | None:
 # --- Validation ---
 
 
+def _share(
+    condition: Mapping, findings: Mapping[str, Mapping], finding: str, population: str
+) -> float:
+    """P(finding | condition) for a population: its evidence row, else the finding's baseline."""
+    for row in condition.get("evidence", []):
+        if row["finding"] == finding and row.get("population", "all") == population:
+            return row["probability"]
+    for row in condition.get("evidence", []):
+        if row["finding"] == finding and row.get("population", "all") == "all":
+            return row["probability"]
+    return findings[finding]["baseline"][population]
+
+
 def validate(document: Any, *, sources: Mapping[str, str] | None = None) -> list[str]:
     """Every problem of the document, each as "location: what is wrong"; empty when valid."""
     return _Validator(document, sources or {}).errors
@@ -441,6 +467,7 @@ class _Validator:
         for condition in document.get("conditions", []):
             self.check_condition(condition)
         self.check_other_causes()
+        self.check_implications()
         for rule in document.get("red_flag_rules", []):
             self.check_red_flag_rule(rule)
 
@@ -603,6 +630,31 @@ class _Validator:
                     f"conditions[{code}].is_other_causes",
                     f"only {OTHER_CAUSES_CODE} can be the other-causes class",
                 )
+
+    def check_implications(self) -> None:
+        findings = {entry["code"]: entry for entry in self.document.get("findings", [])}
+        implied: set[str] = set()
+        for code, finding in findings.items():
+            target = finding.get("implies")
+            if target is None:
+                continue
+            where = f"findings[{code}].implies"
+            if target not in findings or target == code:
+                self.add(where, f"{target!r} is not another finding of this knowledge base")
+                continue
+            if findings[target].get("implies") is not None or target in implied:
+                self.add(where, f"{target} is already part of another implication")
+            implied.add(target)
+            for condition in self.document.get("conditions", []):
+                for population in ("adult", "child"):
+                    implier_share = _share(condition, findings, code, population)
+                    implied_share = _share(condition, findings, target, population)
+                    if implier_share > implied_share:
+                        self.add(
+                            f"conditions[{condition['code']}]",
+                            f"P({code}) {implier_share} is above P({target}) {implied_share} "
+                            f"({population}), but {code} implies {target}",
+                        )
 
     def check_red_flag_rule(self, rule: Mapping) -> None:
         where = f"red_flag_rules[{rule['code']}]"

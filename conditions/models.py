@@ -379,6 +379,19 @@ class Finding(models.Model):
             "(triage policy §2)."
         ),
     )
+    implies = models.ForeignKey(
+        "self",
+        # Deleting the implied finding leaves the other one standing on its own.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="implied_by",
+        help_text=(
+            "A finding that a yes to this one implies (stiff for over an hour → stiff for over "
+            "30 minutes), so that the pair is not counted twice. Its frequency must not exceed "
+            "the implied finding's for any condition."
+        ),
+    )
     baseline_adult = models.FloatField(
         help_text=(
             "Share answering yes among all adults (16+) consulting with hip pain; "
@@ -422,6 +435,11 @@ class Finding(models.Model):
             ),
             sourced_constraint(
                 name="finding_baseline_is_sourced", prefix="baseline_", what="The baseline figures"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(implies=models.F("pk")),
+                name="finding_does_not_imply_itself",
+                violation_error_message="A finding cannot imply itself.",
             ),
         ]
 

@@ -38,7 +38,7 @@ def knowledge_base_document() -> dict[str, Any]:
     bands = list(AgeBand.objects.order_by("min_age"))
     band_codes = {band.pk: band.code for band in bands}
     band_position = {band.pk: position for position, band in enumerate(bands)}
-    findings = list(Finding.objects.order_by("code"))
+    findings = list(Finding.objects.select_related("implies").order_by("code"))
     finding_codes = {finding.pk: finding.code for finding in findings}
 
     def sourcing(reference_id: int | None, expert_estimate: bool, note: str) -> dict[str, Any]:
@@ -88,6 +88,7 @@ def knowledge_base_document() -> dict[str, Any]:
             "min_age": finding.min_age,
             "max_age": finding.max_age,
             "blocks_self_care": finding.blocks_self_care,
+            "implies": finding.implies.code if finding.implies_id else None,
             "baseline": {
                 "adult": finding.baseline_adult,
                 "child": finding.baseline_child,

@@ -185,6 +185,7 @@ class _KnowledgeBaseSync:
             },
         )
         finding_ids = {code: row.pk for (code,), row in findings.items()}
+        self.sync_implications(findings, finding_ids)
         conditions = self.sync(
             Condition,
             ("code",),
@@ -333,6 +334,19 @@ class _KnowledgeBaseSync:
         self.stale[model] = list(existing.values())
         counts.deleted += len(existing)
         return rows
+
+    def sync_implications(self, findings: dict[tuple, Finding], finding_ids: dict) -> None:
+        """Point each finding at the one it implies (a second pass: both rows must exist)."""
+        counts = self.report.counts.setdefault("finding implications", RowCounts())
+        for finding in self.document["findings"]:
+            row = findings[(finding["code"],)]
+            wanted = finding_ids[finding["implies"]] if finding["implies"] else None
+            if row.implies_id == wanted:
+                counts.unchanged += 1
+                continue
+            row.implies_id = wanted
+            row.save()
+            counts.updated += 1
 
     def sync_condition_references(self, conditions: dict[tuple, Condition]) -> None:
         """Link each condition to its general references, touching only links that differ."""

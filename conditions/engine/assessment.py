@@ -23,7 +23,13 @@ from itertools import repeat
 
 from .answers import Answers
 from .knowledge import DURATION_CODE, Condition, KnowledgeBase, Population
-from .scoring import DurationBin, ScoreTables, score_classes
+from .scoring import (
+    DurationBin,
+    ScoreTables,
+    effective_findings,
+    finding_of_key,
+    score_classes,
+)
 from .triage import Triage
 from .triage_rules import TriageReason, decide_triage
 
@@ -166,7 +172,7 @@ class _Explainer:
         duration_bin: DurationBin | None,
     ) -> None:
         self._tables = tables
-        self._findings = answers.findings
+        self._findings = effective_findings(tables, answers.findings)
         self._population = population
         self._duration_bin = duration_bin
 
@@ -203,7 +209,8 @@ class _Explainer:
         return entries
 
 
-def _keyed(finding: str, answer: bool | DurationBin, log_ratio: float) -> _KeyedContribution:
+def _keyed(key: str, answer: bool | DurationBin, log_ratio: float) -> _KeyedContribution:
+    finding = finding_of_key(key)
     contribution = Contribution(finding, answer, log_ratio, math.exp(log_ratio))
     return ((-abs(log_ratio), finding), contribution)
 

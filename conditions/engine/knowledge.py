@@ -69,6 +69,8 @@ class Finding:
     blocks_self_care: bool
     baseline_adult: float
     baseline_child: float
+    # A finding whose "yes" implies another's (stiff over an hour → stiff over 30 minutes).
+    implies: str | None = None
 
     def baseline(self, population: Population) -> float:
         """P(yes) among all people consulting with hip pain in ``population``."""

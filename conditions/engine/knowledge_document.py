@@ -62,6 +62,7 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
             _is_probability(finding.baseline_adult) and _is_probability(finding.baseline_child)
         ):
             raise KnowledgeBaseError(f"finding {finding.code}: baselines must be within (0, 1)")
+    _check_implications(findings)
     others = [c for c in classes if c.is_other_causes]
     if len(others) != 1 or others[0].code != OTHER_CAUSES_CODE:
         raise KnowledgeBaseError("Exactly one condition, other_causes, must have is_other_causes")
@@ -131,6 +132,7 @@ def _finding(entry: Mapping[str, Any]) -> Finding:
         blocks_self_care=bool(entry.get("blocks_self_care", False)),
         baseline_adult=float(baseline["adult"]),
         baseline_child=float(baseline["child"]),
+        implies=entry.get("implies") or None,
     )
 
 
@@ -196,6 +198,23 @@ def _red_flag_rule(entry: Mapping[str, Any]) -> RedFlagRule:
 
 def _code(entry: Finding | RedFlagRule) -> str:
     return entry.code
+
+
+def _check_implications(findings: Mapping[str, Finding]) -> None:
+    implied_by: dict[str, str] = {}
+    for finding in findings.values():
+        target = finding.implies
+        if target is None:
+            continue
+        if target not in findings or target == finding.code:
+            raise KnowledgeBaseError(f"finding {finding.code}: implies unknown finding {target}")
+        if findings[target].implies is not None or target in implied_by:
+            # One level, one implier per finding: enough for the stiffness pair, and the joint
+            # probabilities stay a simple three-way split.
+            raise KnowledgeBaseError(
+                f"finding {finding.code}: {target} is already part of another implication"
+            )
+        implied_by[target] = finding.code
 
 
 def _check_unique(kind: str, codes: Sequence[str]) -> None:

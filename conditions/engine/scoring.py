@@ -16,6 +16,12 @@ Method: naive Bayes over mutually exclusive classes, the named conditions plus `
   the finding's baseline for the population, so the likelihood ratio is 1. The contribution is
   log(P(answer | c) / P(answer | baseline)), with P(no | ·) = 1 − P(yes | ·) and the baseline
   P(yes) = finding.baseline[population] (everyone consulting with hip pain).
+* Implied findings. Where one finding implies another (stiff for over an hour implies stiff for
+  over 30 minutes), the pair is one variable with three states, not two independent answers:
+  "yes" to the stronger finding A counts as P(A | c) alone (the implied B adds nothing); "no" to
+  both counts as P(not B | c) alone; "no" to A with "yes" to B counts as P(B and not A | c) =
+  P(B | c) − P(A | c), split as A's "no" plus B's "yes given not A". Otherwise naive Bayes would
+  count the same morning stiffness twice.
 * Duration. The three cumulative figures (a = P(≤ 2 weeks), b = P(≥ 6), c = P(≥ 12)) become four
   exclusive bins: ≤ 2 weeks: a; > 2 and < 6: 1 − a − b; ≥ 6 and < 12: b − c; ≥ 12: c. Each bin is
   floored at ``DURATION_BIN_FLOOR`` and the four renormalised, so that no bin is impossible; the
@@ -66,6 +72,20 @@ Doubles = memoryview
 Indices = memoryview
 # Per finding, the classes whose ratio is not 1: (indices, log ratios if yes, log ratios if no).
 SparseEvidence = tuple[Indices, Doubles, Doubles]
+
+# Numerical guard, not a clinical figure: P(B and not A) when the figures leave it empty.
+IMPLIED_SHARE_FLOOR = 0.005
+_GIVEN_NOT = "|given_not|"
+
+
+def given_not_key(finding: str, implier: str) -> str:
+    """The evidence key of "``finding`` is yes, ``implier`` (which implies it) is no"."""
+    return f"{finding}{_GIVEN_NOT}{implier}"
+
+
+def finding_of_key(key: str) -> str:
+    """The finding code behind an evidence key (plain or "given not")."""
+    return key.split(_GIVEN_NOT, 1)[0]
 
 
 def _doubles(values: Iterable[float]) -> Doubles:
@@ -152,6 +172,8 @@ class ScoreTables:
     # [population][class index] → {finding code: (log ratio if yes, log ratio if no)}.
     log_ratios_by_class: Mapping[Population, tuple[Mapping[str, tuple[float, float]], ...]]
     blocks_self_care: frozenset[str]
+    # (implier, implied) finding pairs, e.g. (stiffness over 60 minutes, over 30 minutes).
+    implications: tuple[tuple[str, str], ...] = ()
     # Memo of immutable explanation parts, filled by the first assessment that needs them (see
     # assessment._Explainer); it never changes a result, only saves rebuilding them.
     contribution_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -181,7 +203,10 @@ def build_score_tables(
     """Precompute log priors, log likelihood ratios and sparse evidence lists."""
     classes = (*conditions, other_causes)
     priors = _PriorTables.build(classes, len(conditions), age_bands)
-    sparse_evidence, log_ratios_by_class = _evidence_tables(classes, findings)
+    implications = tuple(
+        sorted((code, f.implies) for code, f in findings.items() if f.implies is not None)
+    )
+    sparse_evidence, log_ratios_by_class = _evidence_tables(classes, findings, implications)
     codes = tuple(condition.code for condition in classes)
     return ScoreTables(
         classes=classes,
@@ -202,6 +227,7 @@ def build_score_tables(
         sparse_evidence=sparse_evidence,
         log_ratios_by_class=log_ratios_by_class,
         blocks_self_care=frozenset(code for code, f in findings.items() if f.blocks_self_care),
+        implications=implications,
     )
 
 
@@ -293,7 +319,9 @@ def _duration_tables(
 
 
 def _evidence_tables(
-    classes: Sequence[Condition], findings: Mapping[str, Finding]
+    classes: Sequence[Condition],
+    findings: Mapping[str, Finding],
+    implications: Sequence[tuple[str, str]] = (),
 ) -> tuple[
     Mapping[Population, Mapping[str, SparseEvidence]],
     Mapping[Population, tuple[Mapping[str, tuple[float, float]], ...]],
@@ -317,6 +345,16 @@ def _evidence_tables(
                 indices.append(index)
                 if_yes_list.append(if_yes)
                 if_no_list.append(if_no)
+            for implier, implied in implications:
+                if_yes = _given_not_log_ratio(condition, findings, implier, implied, population)
+                if if_yes == 0.0:
+                    continue
+                key = given_not_key(implied, implier)
+                ratios[key] = (if_yes, 0.0)  # only ever used for a "yes"
+                indices, if_yes_list, if_no_list = per_finding.setdefault(key, ([], [], []))
+                indices.append(index)
+                if_yes_list.append(if_yes)
+                if_no_list.append(0.0)
             per_class.append(MappingProxyType(ratios))
         sparse_evidence[population] = MappingProxyType(
             {
@@ -326,6 +364,45 @@ def _evidence_tables(
         )
         log_ratios_by_class[population] = tuple(per_class)
     return MappingProxyType(sparse_evidence), MappingProxyType(log_ratios_by_class)
+
+
+def _given_not_log_ratio(
+    condition: Condition,
+    findings: Mapping[str, Finding],
+    implier: str,
+    implied: str,
+    population: Population,
+) -> float:
+    """log of P(implied yes | implier no, c) / the same among all hip pain."""
+
+    def given_not(p_implier: float, p_implied: float) -> float:
+        return max(p_implied - p_implier, IMPLIED_SHARE_FLOOR) / (1.0 - p_implier)
+
+    baseline_implier = findings[implier].baseline(population)
+    baseline_implied = findings[implied].baseline(population)
+    p_implier = condition.evidence_probability(implier, population) or baseline_implier
+    p_implied = condition.evidence_probability(implied, population) or baseline_implied
+    if p_implier == baseline_implier and p_implied == baseline_implied:
+        return 0.0
+    return math.log(given_not(p_implier, p_implied) / given_not(baseline_implier, baseline_implied))
+
+
+def effective_findings(tables: ScoreTables, findings: Mapping[str, bool]) -> Mapping[str, bool]:
+    """The answers as evidence keys, with each implied pair counted once (see the docstring)."""
+    if not tables.implications:
+        return findings
+    effective = dict(findings)
+    for implier, implied in tables.implications:
+        implier_answer = findings.get(implier)
+        implied_answer = findings.get(implied)
+        if implier_answer is True:
+            effective.pop(implied, None)  # already said by the implier's "yes"
+        elif implier_answer is False and implied_answer is False:
+            del effective[implier]  # already said by the implied "no"
+        elif implier_answer is False and implied_answer is True:
+            del effective[implied]
+            effective[given_not_key(implied, implier)] = True
+    return effective
 
 
 def score_classes(tables: ScoreTables, answers: Answers) -> ClassScores:
@@ -350,7 +427,7 @@ def score_classes(tables: ScoreTables, answers: Answers) -> ClassScores:
 
     population = population_for_age(answers.age)
     sparse = tables.sparse_evidence[population]
-    for code, present in answers.findings.items():
+    for code, present in effective_findings(tables, answers.findings).items():
         entries = sparse.get(code)
         if entries is None:
             continue
