@@ -55,7 +55,7 @@ class DatabaseUnavailableMiddleware:
         logger.warning("Database unavailable (%s) on %s", type(exception).__name__, request.path)
         if request.path.startswith(("/api/", "/fhir/")):
             response: HttpResponse = HttpResponse(
-                '{"detail": "The service is temporarily unavailable. Try again shortly."}',
+                '{"message": "The service is temporarily unavailable. Try again shortly."}',
                 content_type="application/json",
                 status=503,
             )

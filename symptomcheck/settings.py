@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "conditions",
     "pages",
     "questionnaire",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("health/", health, name="health"),
     path("conditions/", include("conditions.urls")),
+    path("api/v1/", include("api.urls")),
+    path("fhir/", include("api.fhir_urls")),
     path("", include("questionnaire.urls")),
     path("", include("pages.urls")),
 ]

@@ -1,0 +1,215 @@
+"""The JSON API, version 1 (django-ninja): the questionnaire, assessments and conditions.
+
+Views are thin: each reads the published knowledge base, calls the engine as the patient pages
+do, and returns plain data that the response schema checks. Errors are JSON too: a request the
+engine cannot assess is a 400 naming each bad field, a missing knowledge base or database a 503.
+The API is stateless and uses no cookies, so POST needs no CSRF token (ninja's default without
+session authentication).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import Error as DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Swagger
+from ninja.errors import HttpError, ValidationError
+
+from api.presentation import assessment_payload, condition_payload, questionnaire_payload
+from api.schemas import (
+    AnswersIn,
+    AssessmentOut,
+    ConditionDetailOut,
+    ConditionListOut,
+    ErrorsOut,
+    MessageOut,
+    QuestionnaireOut,
+)
+from api.validation import (
+    BODY_FIELD,
+    NOT_JSON,
+    InvalidAnswers,
+    answer_errors,
+    answers_from_validated,
+    field_name,
+)
+from conditions.engine import KnowledgeBase, assess
+from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base
+from symptomcheck.middleware import RETRY_AFTER_SECONDS
+
+logger = logging.getLogger(__name__)
+
+NOT_PUBLISHED = (
+    "No knowledge base has been published yet, so nothing can be assessed. Try again later."
+)
+DATABASE_DOWN = "The knowledge base cannot be read right now. Try again in a few minutes."
+NOT_FOUND = "Not found"
+UNAVAILABLE = {503: MessageOut}
+
+api = NinjaAPI(
+    title="Symptomcheck API",
+    version="1",
+    description=(
+        "How urgently a person with hip pain should see a professional, and which conditions "
+        "could fit, from the published knowledge base. Guidance, not a diagnosis. Every result "
+        "names the knowledge-base version it comes from."
+    ),
+    urls_namespace="api-v1",
+    # Served from ninja's own static files (no CDN: the docs page must work offline), and no
+    # call to the public Swagger validator either.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+
+
+@api.get(
+    "/questionnaire",
+    operation_id="questionnaire",
+    response={200: QuestionnaireOut, **UNAVAILABLE},
+    summary="The questions to ask",
+    tags=["questionnaire"],
+)
+def questionnaire(request: HttpRequest) -> dict[str, Any]:
+    """The published questions: age, sex and duration first, then the yes / no findings."""
+    return questionnaire_payload(published_knowledge_base())
+
+
+@api.post(
+    "/assessments",
+    operation_id="assessment_create",
+    response={200: AssessmentOut, 400: ErrorsOut, **UNAVAILABLE},
+    summary="Assess one person's answers",
+    tags=["assessments"],
+)
+def assessment_create(request: HttpRequest, answers: AnswersIn) -> dict[str, Any]:
+    """The triage level with its reasons, and the conditions that fit, with their explanations.
+
+    Nothing is stored: the same answers against the same version always give the same result.
+    """
+    knowledge_base = published_knowledge_base()
+    assessment = assess(knowledge_base, answers_from_validated(answers, knowledge_base))
+    return assessment_payload(assessment, knowledge_base)
+
+
+@api.get(
+    "/conditions",
+    operation_id="condition_list",
+    response={200: ConditionListOut, **UNAVAILABLE},
+    summary="The published conditions",
+    tags=["conditions"],
+)
+def condition_list(request: HttpRequest) -> dict[str, Any]:
+    """Every named condition of the published knowledge base, by code."""
+    knowledge_base = published_knowledge_base()
+    return {
+        "knowledge_base_version": knowledge_base.version,
+        "conditions": [condition_payload(condition) for condition in knowledge_base.conditions],
+    }
+
+
+@api.get(
+    "/conditions/{code}",
+    operation_id="condition_detail",
+    response={200: ConditionDetailOut, 404: MessageOut, **UNAVAILABLE},
+    summary="One published condition",
+    tags=["conditions"],
+)
+def condition_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    """One named condition of the published knowledge base."""
+    knowledge_base = published_knowledge_base()
+    # "other_causes" is scored but is not a condition a person can be told they have.
+    if not knowledge_base.has_condition(code) or knowledge_base.condition(code).is_other_causes:
+        raise Http404(f"No published condition {code!r}")
+    return {
+        "knowledge_base_version": knowledge_base.version,
+        **condition_payload(knowledge_base.condition(code)),
+    }
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def _errors(request: HttpRequest, errors: list[dict[str, str]]) -> HttpResponse:
+    return api.create_response(request, {"errors": errors}, status=400)
+
+
+def _message(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    response = api.create_response(request, {"message": message}, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.exception_handler(InvalidAnswers)
+def invalid_answers(request: HttpRequest, exc: InvalidAnswers) -> HttpResponse:
+    return _errors(request, exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Pydantic's errors, re-worded by the engine where it names the same field (validation)."""
+    errors: list[dict[str, str]] = []
+    body_errors = [error for error in exc.errors if error["loc"][:1] == ("body",)]
+    if body_errors:
+        # ninja has parsed this body already; an empty body is None. loc is
+        # ("body", <parameter name>, *field path).
+        raw = json.loads(request.body) if request.body else None
+        relative = [{**error, "loc": error["loc"][2:]} for error in body_errors]
+        errors = answer_errors(raw, relative, _knowledge_base_if_any())
+    errors += [
+        {"field": field_name(error["loc"][1:]), "message": str(error["msg"])}
+        for error in exc.errors
+        if error["loc"][:1] != ("body",)
+    ]
+    return _errors(request, errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # ninja's only 400: a body that is not JSON.
+        return _errors(request, [{"field": BODY_FIELD, "message": NOT_JSON}])
+    return _message(request, exc.message, exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # E.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer 400 with an HTML page.
+    return _errors(request, [{"field": BODY_FIELD, "message": "The request is too large"}])
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _message(request, str(exc) or NOT_FOUND, 404)
+
+
+@api.exception_handler(NoPublishedKnowledgeBase)
+def not_published(request: HttpRequest, exc: NoPublishedKnowledgeBase) -> HttpResponse:
+    return _message(request, NOT_PUBLISHED, 503)
+
+
+@api.exception_handler(DatabaseError)
+def database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    # The API's only query is the published version; any database error is the database's.
+    # The error text can name the server: log the type only, as the pages do.
+    logger.warning("Database unavailable (%s) on %s", type(exc).__name__, request.path)
+    return _message(request, DATABASE_DOWN, 503)
+
+
+def _knowledge_base_if_any() -> KnowledgeBase | None:
+    """The published knowledge base to name unknown finding codes, or None when unavailable.
+
+    The request is refused either way; without a knowledge base only the codes go unchecked.
+    """
+    try:
+        return published_knowledge_base()
+    except (NoPublishedKnowledgeBase, DatabaseError):
+        return None
+
+
+def json_not_found(request: HttpRequest, unmatched: str = "") -> HttpResponse:
+    """Any other address under /api/v1/: a JSON 404, not the HTML page."""
+    return _message(request, NOT_FOUND, 404)

@@ -1,0 +1,247 @@
+"""The questionnaire as a FHIR R4 ``Questionnaire``, and one person's answers as a
+``QuestionnaireResponse``, built as plain JSON-ready dicts.
+
+Terminology: sex uses FHIR's administrative-gender; a finding is answered with HL7 v2 table 0136
+Y / N, or data-absent-reason ``asked-unknown`` for "not sure". Findings themselves have no code in
+a standard terminology, so they carry codes of a Symptomcheck CodeSystem (their knowledge-base
+codes). The canonical URLs identify the resources wherever they are served, so they do not change
+with the host name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from api.presentation import about_you_items, asked_findings
+from api.schemas import AnswersIn
+from conditions.engine import Finding, KnowledgeBase
+from questionnaire.steps import STEP_TITLES
+
+CANONICAL_BASE = "http://symptomcheck.example/fhir"
+QUESTIONNAIRE_ID = "hip-pain"
+QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
+FINDING_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/finding"
+FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
+
+YES_NO_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0136"
+DATA_ABSENT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender"
+UCUM_SYSTEM = "http://unitsofmeasure.org"
+ITEM_CONTROL_EXTENSION = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+MIN_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/maxValue"
+UNIT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+
+ABOUT_YOU = "about_you"
+# Displays are the code systems' own, as FHIR asks; a form renderer may word them for patients.
+YES = {"system": YES_NO_SYSTEM, "code": "Y", "display": "Yes"}
+NO = {"system": YES_NO_SYSTEM, "code": "N", "display": "No"}
+NOT_SURE = {
+    "system": DATA_ABSENT_REASON_SYSTEM,
+    "code": "asked-unknown",
+    "display": "Asked But Unknown",
+}
+SEXES = {
+    "female": {"system": GENDER_SYSTEM, "code": "female", "display": "Female"},
+    "male": {"system": GENDER_SYSTEM, "code": "male", "display": "Male"},
+}
+WEEKS = {"system": UCUM_SYSTEM, "code": "wk", "display": "week"}
+
+
+def questionnaire_resource(knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    """The published questionnaire as a FHIR R4 ``Questionnaire`` (version = knowledge base)."""
+    return {
+        "resourceType": "Questionnaire",
+        "id": QUESTIONNAIRE_ID,
+        "url": QUESTIONNAIRE_URL,
+        "version": str(knowledge_base.version),
+        "name": "HipPainQuestionnaire",
+        "title": "Hip pain: how urgently to see a professional",
+        "status": "active",
+        "experimental": False,
+        "subjectType": ["Patient"],
+        "publisher": "Symptomcheck",
+        "description": (
+            "Questions for a person with hip pain. The answers give guidance on how urgently to "
+            "see a professional and which conditions could fit: guidance, not a diagnosis."
+        ),
+        "item": [
+            {
+                "linkId": ABOUT_YOU,
+                "text": str(STEP_TITLES[ABOUT_YOU]),
+                "type": "group",
+                "required": True,
+                "item": [_about_you_item(item) for item in about_you_items()],
+            },
+            *(
+                {
+                    "linkId": section,
+                    "text": str(STEP_TITLES.get(section, section)),
+                    "type": "group",
+                    "item": [_finding_item(finding) for finding in findings],
+                }
+                for section, findings in _findings_by_section(knowledge_base).items()
+            ),
+        ],
+    }
+
+
+def questionnaire_response_resource(
+    answers: AnswersIn, knowledge_base: KnowledgeBase, *, authored: datetime
+) -> dict[str, Any]:
+    """One person's answers as a completed ``QuestionnaireResponse`` to that questionnaire.
+
+    A finding left out is not answered; one sent as null is answered "not sure". A finding
+    answered at an age the questionnaire does not ask it is left out (it would break the
+    questionnaire's enableWhen).
+    """
+    values = {
+        "age": {"valueInteger": answers.age},
+        "sex": {"valueCoding": SEXES[answers.sex]},
+        "duration_weeks": None
+        if answers.duration_weeks is None
+        else {"valueDecimal": answers.duration_weeks},
+    }
+    items = [
+        {
+            "linkId": ABOUT_YOU,
+            "text": str(STEP_TITLES[ABOUT_YOU]),
+            "item": [
+                {"linkId": item["code"], "text": item["question"], "answer": [values[item["code"]]]}
+                for item in about_you_items()
+                if values[item["code"]] is not None
+            ],
+        }
+    ]
+    for section, findings in _findings_by_section(knowledge_base).items():
+        answered = [
+            {
+                "linkId": finding.code,
+                "text": finding.question,
+                "answer": [{"valueCoding": _answer_coding(answers.findings[finding.code])}],
+            }
+            for finding in findings
+            if finding.code in answers.findings and _asked_at(finding, answers.age)
+        ]
+        if answered:
+            items.append(
+                {
+                    "linkId": section,
+                    "text": str(STEP_TITLES.get(section, section)),
+                    "item": answered,
+                }
+            )
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"{QUESTIONNAIRE_URL}|{knowledge_base.version}",
+        "status": "completed",
+        "authored": authored.isoformat(timespec="seconds"),
+        "item": items,
+    }
+
+
+def operation_outcome(issues: list[Mapping[str, str]]) -> dict[str, Any]:
+    """A FHIR ``OperationOutcome``; each issue has ``severity``, ``code``, ``message`` and,
+    when it concerns one field of the request, ``field``."""
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": issue["severity"],
+                "code": issue["code"],
+                "details": {"text": issue["message"]},
+                **({"expression": [issue["field"]]} if issue.get("field") else {}),
+            }
+            for issue in issues
+        ],
+    }
+
+
+def _findings_by_section(knowledge_base: KnowledgeBase) -> dict[str, list[Finding]]:
+    by_section: dict[str, list[Finding]] = {}
+    for finding in asked_findings(knowledge_base):
+        by_section.setdefault(finding.section, []).append(finding)
+    return by_section
+
+
+def _about_you_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    code = item["code"]
+    fhir_item: dict[str, Any] = {"linkId": code, "text": item["question"]}
+    if code == "age":
+        fhir_item["type"] = "integer"
+        fhir_item["extension"] = [
+            {"url": MIN_VALUE_EXTENSION, "valueInteger": item["minimum"]},
+            {"url": MAX_VALUE_EXTENSION, "valueInteger": item["maximum"]},
+        ]
+    elif code == "sex":
+        fhir_item["type"] = "choice"
+        fhir_item["answerOption"] = [{"valueCoding": SEXES[option]} for option in item["options"]]
+    else:
+        # Decimal, not integer: the API and the engine accept part weeks.
+        fhir_item["type"] = "decimal"
+        fhir_item["extension"] = [
+            {"url": MIN_VALUE_EXTENSION, "valueDecimal": item["minimum"]},
+            {"url": MAX_VALUE_EXTENSION, "valueDecimal": item["maximum"]},
+            {"url": UNIT_EXTENSION, "valueCoding": WEEKS},
+        ]
+    fhir_item["required"] = item["required"]
+    if item["help_text"]:
+        fhir_item["item"] = [_help_item(code, item["help_text"])]
+    return fhir_item
+
+
+def _finding_item(finding: Finding) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "linkId": finding.code,
+        "code": [{"system": FINDING_SYSTEM, "code": finding.code}],
+        "text": finding.question,
+        "type": "choice",
+        "required": False,
+        "answerOption": [{"valueCoding": coding} for coding in (YES, NO, NOT_SURE)],
+    }
+    conditions = []
+    if finding.min_age is not None:
+        conditions.append({"question": "age", "operator": ">=", "answerInteger": finding.min_age})
+    if finding.max_age is not None:
+        conditions.append({"question": "age", "operator": "<=", "answerInteger": finding.max_age})
+    if conditions:
+        item["enableWhen"] = conditions
+        if len(conditions) > 1:
+            item["enableBehavior"] = "all"
+    if finding.help_text:
+        item["item"] = [_help_item(finding.code, finding.help_text)]
+    return item
+
+
+def _help_item(code: str, text: str) -> dict[str, Any]:
+    """The help text as a child display item, shown as help (SDC itemControl)."""
+    return {
+        "linkId": f"{code}.help",
+        "text": text,
+        "type": "display",
+        "extension": [
+            {
+                "url": ITEM_CONTROL_EXTENSION,
+                "valueCodeableConcept": {
+                    "coding": [
+                        {"system": ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help-Button"}
+                    ]
+                },
+            }
+        ],
+    }
+
+
+def _answer_coding(present: bool | None) -> dict[str, str]:
+    if present is None:
+        return NOT_SURE
+    return YES if present else NO
+
+
+def _asked_at(finding: Finding, age: int) -> bool:
+    if finding.min_age is not None and age < finding.min_age:
+        return False
+    return finding.max_age is None or age <= finding.max_age

@@ -1,0 +1,191 @@
+"""The JSON shape of the published questionnaire, the conditions and an assessment.
+
+No scoring happens here: the engine decides, this module copies its results into plain data. The
+words (likelihood bands, the advice for each level, the step titles and the about-you questions)
+are the patient pages' own, imported from the questionnaire app, so both say the same.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from api.coding import condition_codes_from_text
+from conditions.engine import Assessment, Condition, Contribution, KnowledgeBase, RankedCondition
+from conditions.engine.answers import MAX_AGE, MAX_DURATION_WEEKS, MIN_AGE
+from questionnaire.forms import AboutYouForm
+from questionnaire.presentation import URGENCY_CARDS, likelihood_band
+from questionnaire.steps import FINDING_STEPS
+
+DISCLAIMER = (
+    "Symptomcheck gives guidance, not a diagnosis. Consult a healthcare professional about your "
+    "symptoms; in an emergency call your local emergency number."
+)
+# The questionnaire asks yes / no / not sure questions only (as the patient pages do).
+YES_NO = "yes_no"
+
+
+def questionnaire_payload(knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    """The questions of the published knowledge base, in the order the patient pages ask them."""
+    return {
+        "knowledge_base_version": knowledge_base.version,
+        "about_you": about_you_items(),
+        "sections": [{"code": code, "title": str(title)} for code, title in FINDING_STEPS.items()],
+        "findings": [
+            {
+                "code": finding.code,
+                "question": finding.question,
+                "help_text": finding.help_text,
+                "answer_type": finding.answer_type,
+                "section": finding.section,
+                "order": finding.order,
+                "min_age": finding.min_age,
+                "max_age": finding.max_age,
+            }
+            for finding in asked_findings(knowledge_base)
+        ],
+    }
+
+
+def asked_findings(knowledge_base: KnowledgeBase) -> list[Any]:
+    """The yes / no findings, by step, then the curators' order, then code."""
+    step_position = {step: position for position, step in enumerate(FINDING_STEPS)}
+    findings = [f for f in knowledge_base.findings.values() if f.answer_type == YES_NO]
+    return sorted(
+        findings,
+        key=lambda f: (step_position.get(f.section, len(step_position)), f.order, f.code),
+    )
+
+
+def about_you_items() -> list[dict[str, Any]]:
+    """Age, sex and duration as asked of everyone first; the bounds are what the API accepts."""
+    fields = AboutYouForm.base_fields
+    return [
+        {
+            "code": "age",
+            "question": str(fields["age"].label),
+            "help_text": str(fields["age"].help_text),
+            "answer_type": "integer",
+            "required": True,
+            "minimum": MIN_AGE,
+            "maximum": MAX_AGE,
+            "options": [],
+        },
+        {
+            "code": "sex",
+            "question": str(fields["sex"].label),
+            "help_text": str(fields["sex"].help_text),
+            "answer_type": "choice",
+            "required": True,
+            "minimum": None,
+            "maximum": None,
+            "options": [str(value) for value, _label in fields["sex"].choices],
+        },
+        {
+            "code": "duration_weeks",
+            "question": str(fields["duration_weeks"].label),
+            "help_text": (
+                f"{fields['duration_weeks'].help_text} Send null, or leave it out, when not known."
+            ),
+            "answer_type": "number",
+            "required": False,
+            "minimum": 0,
+            "maximum": MAX_DURATION_WEEKS,
+            "options": [],
+        },
+    ]
+
+
+def condition_payload(condition: Condition) -> dict[str, Any]:
+    """A published condition as a patient reads it, with its standard codes."""
+    return {
+        "code": condition.code,
+        "name": condition.name,
+        "summary": condition.summary,
+        "category": condition.category,
+        "urgency": str(condition.urgency),
+        "min_age": condition.min_age,
+        "max_age": condition.max_age,
+        "icd10": condition.icd10,
+        "snomed_ct": condition.snomed_ct,
+        "codes": _codes_of(condition),
+        "doctor_checks": condition.doctor_checks,
+        "management": condition.management,
+    }
+
+
+def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    """The engine's assessment as plain data, with the disclaimer."""
+    card = URGENCY_CARDS[assessment.triage]
+    other_words, _blocks = likelihood_band(assessment.other_causes)
+    return {
+        "knowledge_base_version": assessment.knowledge_base_version,
+        "triage": str(assessment.triage),
+        "advice": {"heading": str(card.heading), "action": str(card.action)},
+        "triage_reasons": [
+            {
+                "kind": str(reason.kind),
+                "code": reason.code,
+                "urgency": str(reason.urgency),
+                "message": reason.message,
+                "reason": reason.reason,
+            }
+            for reason in assessment.triage_reasons
+        ],
+        "fired_red_flags": list(assessment.fired_red_flags),
+        # The engine explains the first conditions and every one that is not negligible; the
+        # rest of a very large knowledge base is counted, not listed.
+        "conditions": [
+            _ranked_condition(ranked, knowledge_base)
+            for ranked in assessment.conditions
+            if ranked.explained
+        ],
+        "unlisted_conditions": sum(not ranked.explained for ranked in assessment.conditions),
+        "other_causes": {
+            "probability": assessment.other_causes,
+            "likelihood": other_words,
+            "explanation": _explanation(assessment.other_causes_detail.contributions),
+        },
+        "excluded_by_age": list(assessment.excluded_by_age),
+        "excluded_by_sex": list(assessment.excluded_by_sex),
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def _ranked_condition(ranked: RankedCondition, knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    words, _blocks = likelihood_band(ranked.probability)
+    return {
+        "code": ranked.code,
+        "name": ranked.name,
+        "category": ranked.category,
+        "urgency": str(ranked.urgency),
+        "probability": ranked.probability,
+        "likelihood": words,
+        "codes": _codes_of(knowledge_base.condition(ranked.code)),
+        "explanation": _explanation(ranked.contributions),
+    }
+
+
+def _codes_of(condition: Condition) -> list[dict[str, str]]:
+    return [dict(coding) for coding in _cached_codes(condition.icd10, condition.snomed_ct)]
+
+
+@lru_cache(maxsize=4096)
+def _cached_codes(icd10: str, snomed_ct: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    # Parsed once per text: an assessment lists up to 20 or so conditions on every request.
+    codes = condition_codes_from_text(icd10, snomed_ct)
+    return tuple(tuple(coding.items()) for coding in codes)
+
+
+def _explanation(contributions: tuple[Contribution, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "finding": contribution.finding,
+            # A duration bin is a StrEnum: sent as its value, e.g. "6_to_12_weeks".
+            "answer": contribution.answer
+            if isinstance(contribution.answer, bool)
+            else str(contribution.answer),
+            "likelihood_ratio": contribution.likelihood_ratio,
+        }
+        for contribution in contributions
+    ]

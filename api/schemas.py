@@ -1,0 +1,228 @@
+"""The request and response bodies of the JSON API, as pydantic models (and so the OpenAPI schema).
+
+The request body is exactly a vignette's ``answers`` (shared/vignettes/README.md). Its bounds are
+the engine's, so the documented schema and what ``answers_from_mapping`` accepts are the same.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from conditions.engine.answers import MAX_AGE, MAX_DURATION_WEEKS, MIN_AGE
+from conditions.engine.assessment import EXPLAINED_MIN_PROBABILITY, EXPLAINED_TOP
+
+TriageLevel = Literal["emergency", "urgent", "soon", "routine", "self_care"]
+ReasonKindName = Literal["red_flag", "red_flag_floor", "condition", "self_care", "default"]
+
+PROBABILITY_NOTE = (
+    "Posterior probability among the conditions left in, from 0 to 1. The scores are not "
+    "calibrated: show patients the likelihood words, not a percentage."
+)
+
+
+def whole_number(value: Any) -> Any:
+    """``118.0`` → ``118``: JSON has one number type, and JSON Schema counts a number with no
+    fraction as an integer (clients that write every number as a float send ages so)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class AnswersIn(BaseModel):
+    """One person's answers: age, sex, how long the pain has lasted, and the yes/no findings."""
+
+    # Strict: "42" is not an age and 1 is not "yes"; the engine is as strict.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    age: Annotated[int, BeforeValidator(whole_number)] = Field(
+        ge=MIN_AGE, le=MAX_AGE, description="Age in whole years."
+    )
+    sex: Literal["female", "male"]
+    duration_weeks: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_DURATION_WEEKS,
+        allow_inf_nan=False,
+        description="How many weeks the pain has lasted; null or left out when not known.",
+    )
+    findings: dict[str, bool | None] = Field(
+        default_factory=dict,
+        description=(
+            "Finding code → true (yes) or false (no). Leave a finding out, or send null, when "
+            "the person is not sure or was not asked: it never counts as no. The codes are "
+            "those of GET /api/v1/questionnaire."
+        ),
+    )
+
+
+class FieldError(BaseModel):
+    """One problem with the request, named by its field (``findings.<code>`` for a finding)."""
+
+    field: str
+    message: str
+
+
+class ErrorsOut(BaseModel):
+    """Every problem found in the request at once."""
+
+    errors: list[FieldError]
+
+
+class MessageOut(BaseModel):
+    """A plain explanation, e.g. why the service cannot answer now."""
+
+    message: str
+
+
+class CodingOut(BaseModel):
+    """A code in a standard terminology (FHIR ``Coding``: system URI and code)."""
+
+    system: str
+    code: str
+
+
+class ContributionOut(BaseModel):
+    """How one answer moved a condition's score against hip pain in general."""
+
+    finding: str = Field(description='A finding code, or "duration".')
+    answer: bool | str = Field(
+        description="The answer given: true or false, or for the duration its range."
+    )
+    likelihood_ratio: float = Field(description="Above 1 the answer supports the condition.")
+
+
+class RankedConditionOut(BaseModel):
+    """A condition that fits the answers, with its explanation."""
+
+    code: str
+    name: str
+    category: str
+    urgency: TriageLevel
+    probability: float = Field(description=PROBABILITY_NOTE)
+    likelihood: str = Field(description="The likelihood in the words the result page uses.")
+    codes: list[CodingOut] = Field(description="ICD-10 and SNOMED CT codes, where confirmed.")
+    explanation: list[ContributionOut] = Field(
+        description="The answers that moved the score, strongest first."
+    )
+
+
+class OtherCausesOut(BaseModel):
+    """Something not on the list (strain, referred back pain…): shown apart, never ranked."""
+
+    probability: float = Field(description=PROBABILITY_NOTE)
+    likelihood: str
+    explanation: list[ContributionOut]
+
+
+class TriageReasonOut(BaseModel):
+    """One reason for the triage level: a red-flag rule or a condition, and the level it brings."""
+
+    kind: ReasonKindName
+    code: str
+    urgency: TriageLevel
+    message: str = Field(description="For the person.")
+    reason: str = Field(description="Why, for clinicians and curators.")
+
+
+class AdviceOut(BaseModel):
+    """What to do, in the words of the result page."""
+
+    heading: str
+    action: str
+
+
+class AssessmentOut(BaseModel):
+    """How urgently to see a professional, and which conditions could fit."""
+
+    knowledge_base_version: int
+    triage: TriageLevel = Field(description="Most urgent first: emergency, urgent, soon, …")
+    advice: AdviceOut
+    triage_reasons: list[TriageReasonOut]
+    fired_red_flags: list[str]
+    conditions: list[RankedConditionOut] = Field(
+        description=(
+            f"Most probable first: the first {EXPLAINED_TOP} and every other condition at "
+            f"{EXPLAINED_MIN_PROBABILITY:.0%} or more, each with its explanation."
+        )
+    )
+    unlisted_conditions: int = Field(
+        description="How many more conditions fit too little to list (0 unless very many)."
+    )
+    other_causes: OtherCausesOut
+    excluded_by_age: list[str]
+    excluded_by_sex: list[str]
+    disclaimer: str
+
+
+class AboutYouItemOut(BaseModel):
+    """A question asked of everyone first: age, sex or how long the pain has lasted."""
+
+    code: Literal["age", "sex", "duration_weeks"]
+    question: str
+    help_text: str
+    answer_type: Literal["integer", "number", "choice"]
+    required: bool
+    minimum: int | None
+    maximum: int | None
+    options: list[str]
+
+
+class SectionOut(BaseModel):
+    """A step of the questionnaire, in the order it is asked."""
+
+    code: str
+    title: str
+
+
+class FindingOut(BaseModel):
+    """A yes / no / not sure question of the published knowledge base."""
+
+    code: str
+    question: str
+    help_text: str
+    answer_type: str
+    section: str
+    order: int
+    min_age: int | None = Field(description="Asked only from this age (inclusive), or null.")
+    max_age: int | None = Field(description="Asked only up to this age (inclusive), or null.")
+
+
+class QuestionnaireOut(BaseModel):
+    """The questions, as published: answer them in the body of POST /api/v1/assessments."""
+
+    knowledge_base_version: int
+    about_you: list[AboutYouItemOut]
+    sections: list[SectionOut]
+    findings: list[FindingOut] = Field(description="In the order they are asked.")
+
+
+class ConditionOut(BaseModel):
+    """A published condition, as a patient reads it."""
+
+    code: str
+    name: str
+    summary: str
+    category: str
+    urgency: TriageLevel
+    min_age: int | None
+    max_age: int | None
+    icd10: str = Field(description='As the curators wrote it, e.g. "M05, M06"; may be "".')
+    snomed_ct: str = Field(description='A SNOMED CT concept id, or "" when none is confirmed.')
+    codes: list[CodingOut]
+    doctor_checks: str
+    management: str
+
+
+class ConditionListOut(BaseModel):
+    """Every published named condition, by code."""
+
+    knowledge_base_version: int
+    conditions: list[ConditionOut]
+
+
+class ConditionDetailOut(ConditionOut):
+    """One published condition, with the version it comes from."""
+
+    knowledge_base_version: int

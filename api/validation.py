@@ -1,0 +1,96 @@
+"""Turning a request body into ``Answers``, with every problem named by its field.
+
+Two gates, one set of messages. The pydantic model (``AnswersIn``) checks the JSON types and
+documents them in the OpenAPI schema; ``answers_from_mapping`` (the engine, as the patient pages
+use it) checks the rest, such as finding codes the published knowledge base does not know.
+Whichever gate refuses the body, the errors are the engine's own, listed all at once, so a field
+gets the same message from the API, the FHIR operation and the engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pydantic
+
+from api.schemas import AnswersIn, whole_number
+from conditions.engine import Answers, AnswersError, KnowledgeBase, answers_from_mapping
+
+BODY_FIELD = "body"
+NOT_JSON = "The body is not valid JSON: send an object with age, sex, duration_weeks and findings"
+NOT_AN_OBJECT = "Send a JSON object with age, sex, duration_weeks and findings"
+
+FieldErrors = list[dict[str, str]]
+
+
+class InvalidAnswers(Exception):
+    """The body cannot be assessed; ``errors`` lists each problem as ``{field, message}``."""
+
+    def __init__(self, errors: FieldErrors) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def decoded_json(body: bytes) -> Any:
+    """The JSON value of a request body (None when empty); ``InvalidAnswers`` if not JSON."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        # ValueError covers malformed JSON, bad UTF-8 and integers too long to convert.
+        raise InvalidAnswers([{"field": BODY_FIELD, "message": NOT_JSON}]) from None
+
+
+def answers_from_body(raw: Any, knowledge_base: KnowledgeBase) -> tuple[AnswersIn, Answers]:
+    """Validate a decoded JSON body; the typed body and the engine's ``Answers``."""
+    try:
+        validated = AnswersIn.model_validate(raw)
+    except pydantic.ValidationError as error:
+        raise InvalidAnswers(
+            answer_errors(raw, error.errors(include_url=False), knowledge_base)
+        ) from None
+    return validated, answers_from_validated(validated, knowledge_base)
+
+
+def answers_from_validated(validated: AnswersIn, knowledge_base: KnowledgeBase) -> Answers:
+    """The engine's ``Answers`` for a body that passed the type checks."""
+    try:
+        return answers_from_mapping(validated.model_dump(), knowledge_base=knowledge_base)
+    except AnswersError as error:
+        raise InvalidAnswers(_listed(error.errors)) from None
+
+
+def answer_errors(
+    raw: Any,
+    type_errors: Iterable[Mapping[str, Any]],
+    knowledge_base: KnowledgeBase | None,
+) -> FieldErrors:
+    """Every problem with ``raw``: the engine's messages, then any type error it did not name.
+
+    ``type_errors`` are pydantic errors whose ``loc`` is relative to the body.
+    """
+    if not isinstance(raw, Mapping):
+        return [{"field": BODY_FIELD, "message": NOT_AN_OBJECT}]
+    if "age" in raw:
+        raw = {**raw, "age": whole_number(raw["age"])}  # as AnswersIn reads it
+    try:
+        answers_from_mapping(raw, knowledge_base=knowledge_base)
+        found: dict[str, str] = {}
+    except AnswersError as error:
+        found = dict(error.errors)
+    for type_error in type_errors:
+        # Should the engine ever accept what the types refuse, the request is still refused.
+        found.setdefault(field_name(type_error["loc"]), str(type_error["msg"]))
+    return _listed(found)
+
+
+def field_name(loc: Iterable[Any]) -> str:
+    """``("findings", "fever")`` → ``"findings.fever"``; the body itself is ``"body"``."""
+    return ".".join(str(part) for part in loc) or BODY_FIELD
+
+
+def _listed(errors: Mapping[str, str]) -> FieldErrors:
+    return [{"field": field, "message": message} for field, message in errors.items()]
