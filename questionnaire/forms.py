@@ -12,6 +12,7 @@ YES, NO, NOT_SURE = "yes", "no", "not_sure"
 YES_NO_NOT_SURE = [(YES, _("Yes")), (NO, _("No")), (NOT_SURE, _("Not sure"))]
 MAX_AGE = 120
 MAX_DURATION_WEEKS = 52 * 80
+SELECT_ANSWER = _("Select yes, no or not sure")
 NO_DURATION = _("Enter how many weeks, or tick \u201cI'm not sure how long\u201d")
 BOTH_DURATIONS = _("Enter a number of weeks or tick \u201cI'm not sure how long\u201d, not both")
 
@@ -100,8 +101,9 @@ class FindingsForm(QuestionForm):
                 choices=YES_NO_NOT_SURE,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": _("Select yes, no or not sure"),
-                    "invalid_choice": _("Select yes, no or not sure"),
+                    # The error summary names the question beside this message.
+                    "required": SELECT_ANSWER,
+                    "invalid_choice": SELECT_ANSWER,
                 },
             )
         self.helper = crispy_helper()

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from conditions.engine import Assessment, RankedCondition, Triage, answers_from_mapping, assess
+from conditions.engine.scoring import DurationBin
 from conditions.published import published_knowledge_base
 
 MAX_CONDITIONS_SHOWN = 5
@@ -99,7 +100,7 @@ def likelihood_band(probability: float) -> tuple[str, int]:
 def _reason(contribution: Any, finding_text: dict[str, str]) -> dict[str, Any]:
     if contribution.finding == "duration":
         question = str(_("How long you have had the pain"))
-        answer = str(contribution.answer)
+        answer = DurationBin(contribution.answer).label
     else:
         question = finding_text.get(contribution.finding, contribution.finding)
         answer = str(_("Yes")) if contribution.answer is True else str(_("No"))

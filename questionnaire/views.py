@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -92,9 +92,15 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         if self.request.POST.get("wizard_goto_step"):
             self.storage.set_step_data(self.steps.current, self.process_step_data())
         try:
+            # A current_step naming no step of this questionnaire would reach formtools'
+            # get_form() and fail with a KeyError (formtools #131): refuse it here.
+            posted_step = self.request.POST.get(f"{self.prefix}-current_step")
+            if posted_step is not None and posted_step not in self.get_form_list():
+                raise SuspiciousOperation("The wizard's current_step names no step.")
             return super().post(*args, **kwargs)
-        except ValidationError:
-            # A tampered or missing management form (formtools #131): a clear page, not a 500.
+        except (SuspiciousOperation, ValidationError):
+            # A tampered or missing management form (formtools raises SuspiciousOperation):
+            # a clear page, not a 500 nor Django's bare "Bad Request (400)".
             return render(
                 self.request,
                 "questionnaire/bad_request.html",
@@ -188,9 +194,16 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             answers=answers, assessment=assessment, interrupted=interrupted
         )
         self.request.session[SESSION_ASSESSMENT_KEY] = str(kept.id)
+        # Answers that fired a warning sign are marked in the doctor's summary.
+        warning_codes = frozenset(
+            code
+            for rule in knowledge_base.red_flag_rules
+            if rule.code in assessment.fired_red_flags
+            for code in (*rule.requires_present, *rule.requires_any_of)
+        )
         self.request.session[SESSION_RESULT_KEY] = {
             "answers": answers,
-            "lines": [asdict(line) for line in answer_lines(cleaned, questions)],
+            "lines": [asdict(line) for line in answer_lines(cleaned, questions, warning_codes)],
             "interrupted": interrupted,
         }
         # Reset the wizard before anything touches the session again (formtools PR #140).

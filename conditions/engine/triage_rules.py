@@ -199,11 +199,13 @@ def _rule_reason(rule: RedFlagRule) -> TriageReason:
 
 def _condition_reason(condition: Condition, probability: float, *, first: bool) -> TriageReason:
     name = "A cause not on this list" if condition.is_other_causes else condition.name
+    # The patient's message carries no percentage (the scores are not calibrated); the
+    # curator-facing ``reason`` keeps the figure.
     if first:
-        message = f"{name} fits your answers best ({probability:.0%})."
+        message = f"{name} fits your answers best."
         why = f"{condition.code} ranks first ({probability:.1%}); its level is {condition.urgency}."
     else:
-        message = f"{name} fits your answers too ({probability:.0%})."
+        message = f"{name} also fits your answers."
         why = (
             f"{condition.code} reaches {probability:.1%}, enough to be plausible; its level is "
             f"{condition.urgency}."

@@ -1,0 +1,113 @@
+"""Walking the questionnaire in the browser, and auditing each page (axe-core and screenshots)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+STEP_URL = re.compile(r"/check/(?P<step>[a-z_]+)/")
+
+
+class Audit:
+    """Runs axe-core on a page and saves full-page screenshots at phone and desktop widths.
+
+    Violations are collected, not raised at once, so one walk reports every page that has a
+    problem; the test calls ``assert_no_violations()`` at its end.
+    """
+
+    def __init__(self, case: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.case = case
+        self.count = 0
+        self.audited: list[str] = []
+        self.reports: list[str] = []
+
+    def __call__(self, page: Page, name: str) -> None:
+        self.count += 1
+        self.audited.append(name)
+        for width_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(viewport)
+            results = self.axe.run(page)
+            if results.violations_count:
+                report = results.generate_report()
+                print(f"\naxe: {name} at {width_name} width ({page.url})\n{report}")
+                self.reports.append(f"{name} at {width_name} width ({page.url}):\n{report}")
+            self.screenshot(page, name, width_name)
+        page.set_viewport_size(DESKTOP)
+
+    def screenshot(self, page: Page, name: str, width_name: str) -> None:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOT_DIR / f"{self.case}-{self.count:02d}-{name}-{width_name}.png"
+        page.screenshot(path=str(path), full_page=True)
+
+    def assert_no_violations(self) -> None:
+        assert not self.reports, "axe-core found accessibility violations:\n\n" + "\n\n".join(
+            self.reports
+        )
+
+
+def current_step(page: Page) -> str:
+    match = STEP_URL.search(page.url)
+    assert match, f"not on a questionnaire step: {page.url}"
+    return match["step"]
+
+
+def start(page: Page) -> None:
+    """From the start page to the first question."""
+    page.goto("/")
+    page.get_by_role("button", name="Start now").click()
+    expect(page).to_have_url(re.compile(r"/check/about_you/$"))
+
+
+def fill_about_you(page: Page, *, age: int | str, sex: str, weeks: int | str | None) -> None:
+    page.get_by_label("How old are you?").fill(str(age))
+    page.get_by_role("group", name="What is your sex?").get_by_label(sex, exact=True).check()
+    if weeks is None:
+        page.get_by_label("I'm not sure how long").check()
+    else:
+        page.get_by_label("How many weeks have you had this pain?").fill(str(weeks))
+
+
+def press_continue(page: Page) -> None:
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+
+
+def radio(page: Page, code: str, value: str):
+    """The yes / no / not_sure radio of a finding on the current step."""
+    return page.locator(f'input[type="radio"][name$="-{code}"][value="{value}"]')
+
+
+def answer_findings(page: Page, yes: Iterable[str] = (), not_sure: Iterable[str] = ()) -> None:
+    """Answer every yes / no / not sure question on this step: "no" unless listed.
+
+    Each answer is given by clicking its visible label, as a person would.
+    """
+    yes, not_sure = set(yes), set(not_sure)
+    names = page.locator('input[type="radio"][value="no"]').evaluate_all(
+        "inputs => inputs.map(input => input.name)"
+    )
+    for name in names:
+        code = name.split("-", 1)[1]
+        value = "yes" if code in yes else "not_sure" if code in not_sure else "no"
+        input_id = page.locator(f'input[name="{name}"][value="{value}"]').get_attribute("id")
+        page.locator(f'label[for="{input_id}"]').click()
+        expect(page.locator(f"#{input_id}")).to_be_checked()
+
+
+def walk_to_body_map(page: Page, *, age: int = 35, sex: str = "Female", weeks: int = 6) -> None:
+    """Answer "About you" and the warning signs (all no) to reach the body map."""
+    start(page)
+    fill_about_you(page, age=age, sex=sex, weeks=weeks)
+    press_continue(page)
+    answer_findings(page)
+    press_continue(page)
+    expect(page).to_have_url(re.compile(r"/check/where_it_hurts/$"))

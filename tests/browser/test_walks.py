@@ -1,0 +1,171 @@
+"""Whole walks through the questionnaire in a real browser, from the start page to the result.
+
+The inflammatory-arthritis walk is the audited one: axe-core runs on every page it shows (start
+page, each step, check answers, result, summary, condition pages) and each page is saved as a
+full-page screenshot at phone and desktop widths in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    Audit,
+    answer_findings,
+    current_step,
+    fill_about_you,
+    press_continue,
+    radio,
+    start,
+)
+
+INFLAMMATORY_YES = {
+    "pain_worse_with_rest",
+    "morning_stiffness_over_30min",
+    "morning_stiffness_over_60min",
+    "small_joints_hands_feet",
+    "symmetric_joints",
+    "other_joints_swollen",
+    "fatigue",
+    "family_history_autoimmune",
+}
+NOT_A_DIAGNOSIS = "This is not a diagnosis"
+
+
+def care_card_comes_first(page: Page) -> None:
+    """The urgency card is the first thing in <main>, with nothing before it."""
+    first = page.locator("main > *").first
+    expect(first).to_have_class(re.compile(r"\bcare-card\b"))
+
+
+def test_an_emergency_interrupts_the_questions_after_the_warning_signs(page: Page):
+    audit = Audit("emergency")
+    start(page)
+    fill_about_you(page, age=80, sex="Female", weeks=0)
+    press_continue(page)
+    expect(page).to_have_url(re.compile(r"/check/warning_signs/$"))
+    answer_findings(page, yes={"recent_trauma", "unable_to_bear_weight"})
+    press_continue(page)
+
+    expect(page).to_have_url(re.compile(r"/result/$"))
+    care_card_comes_first(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Immediate action required: Call 999 or go to A&E now"
+    )
+    expect(page).to_have_title(re.compile(r"^Call 999 or go to A&E now"))
+    expect(page.get_by_text("We stopped the questions early")).to_be_visible()
+    # The conditions come after the card, folded away in <details>.
+    details = page.locator("main details")
+    expect(details).not_to_have_attribute("open", "")
+    expect(details.get_by_text(NOT_A_DIAGNOSIS)).to_be_hidden()
+    details.locator("summary").click()
+    expect(details.get_by_text(NOT_A_DIAGNOSIS)).to_be_visible()
+    audit(page, "result")
+    audit.assert_no_violations()
+
+
+def test_inflammatory_arthritis_whole_walk_with_axe_and_screenshots(page: Page, tmp_path: Path):
+    audit = Audit("inflammatory")
+    page.goto("/")
+    audit(page, "start")
+    start(page)
+
+    audit(page, "about_you")
+    fill_about_you(page, age=47, sex="Female", weeks=14)
+    press_continue(page)
+
+    while (step := current_step(page)) != "check_answers":
+        audit(page, step)
+        if step == "where_it_hurts":
+            # Clicking the zone drawn over the groin ticks the "groin" checkbox.
+            page.locator('label[data-region="pain_groin"]').first.click()
+            expect(page.locator('input[value="pain_groin"]')).to_be_checked()
+            audit.screenshot(page, "where_it_hurts-ticked", "desktop")
+        else:
+            answer_findings(page, yes=INFLAMMATORY_YES)
+        press_continue(page)
+
+    audit(page, "check_answers")
+    answers = page.locator("main")
+    expect(answers).to_contain_text("47")
+    expect(answers).to_contain_text("14 weeks")
+    expect(answers).to_contain_text("Groin or front of the hip")
+
+    # Change an answer: the step shows what was given, and Continue returns here.
+    page.get_by_role("link", name="Change Stiffness and nights").click()
+    expect(page).to_have_url(re.compile(r"/check/stiffness_and_nights/\?return-to-check=1$"))
+    expect(radio(page, "morning_stiffness_over_60min", "yes")).to_be_checked()
+    press_continue(page)
+    expect(page).to_have_url(re.compile(r"/check/check_answers/$"))
+
+    page.get_by_role("button", name="See my result").click()
+    expect(page).to_have_url(re.compile(r"/result/$"))
+    audit(page, "result")
+    care_card_comes_first(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Non-urgent advice: See a doctor within 3 days"
+    )
+    expect(page.get_by_role("heading", name="What might be causing your pain")).to_be_visible()
+    expect(page.get_by_text(NOT_A_DIAGNOSIS)).to_be_visible()
+    ra = page.locator("section.condition").filter(
+        has=page.get_by_role("heading", name="Rheumatoid arthritis", exact=True)
+    )
+    expect(ra).to_be_visible()
+    expect(ra.get_by_role("heading", name="Why it fits")).to_be_visible()
+    expect(ra).to_contain_text("small joints")
+
+    page.get_by_role("link", name="Print or save a summary for your doctor").click()
+    expect(page).to_have_url(re.compile(r"/result/summary/$"))
+    audit(page, "summary")
+    page.emulate_media(media="print")  # what the printed copy looks like: no site chrome
+    expect(page.locator(".site-header")).to_be_hidden()
+    audit.screenshot(page, "summary-print", "desktop")
+    page.emulate_media(media="screen")
+    expect(page.locator("main")).to_contain_text("See a doctor within 3 days")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download this summary as a PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == "hip-pain-summary.pdf"
+    pdf = tmp_path / download.suggested_filename
+    download.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Back to your result").click()
+    page.get_by_role("link", name="More about Rheumatoid arthritis").click()
+    expect(page).to_have_url(re.compile(r"/conditions/rheumatoid_arthritis/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rheumatoid arthritis")
+    audit(page, "condition")
+    page.get_by_role("link", name="All conditions").click()
+    expect(page).to_have_url(re.compile(r"/conditions/$"))
+    audit(page, "conditions")
+
+    assert audit.audited[:3] == ["start", "about_you", "warning_signs"]
+    assert {"where_it_hurts", "general_health", "check_answers", "result"} <= set(audit.audited)
+    audit.assert_no_violations()
+
+
+def test_a_child_with_a_limp_and_no_fever_gets_help_today(page: Page):
+    audit = Audit("child")
+    start(page)
+    fill_about_you(page, age=7, sex="Male", weeks=0)
+    press_continue(page)
+    answer_findings(page, yes={"limp"})
+    press_continue(page)
+    while current_step(page) != "check_answers":
+        if current_step(page) != "where_it_hurts":
+            answer_findings(page)
+        press_continue(page)
+    page.get_by_role("button", name="See my result").click()
+
+    expect(page).to_have_url(re.compile(r"/result/$"))
+    care_card_comes_first(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Urgent advice: Get medical help today"
+    )
+    expect(page.get_by_text(NOT_A_DIAGNOSIS)).to_be_visible()
+    expect(page.locator("section.condition h3").first).to_be_visible()
+    audit(page, "result")
+    audit.assert_no_violations()
