@@ -18,10 +18,16 @@ BOTH_DURATIONS = _("Enter a number of weeks or tick \u201cI'm not sure how long\
 
 
 def crispy_helper() -> FormHelper:
-    """A helper that lets the template draw the <form> tag and buttons."""
+    """A helper that lets the template draw the <form> tag and buttons.
+
+    Each field is drawn by our own field template, in the order shared/ux.md asks (question,
+    hint, error with a hidden "Error:" prefix, then the answers with an "or" before "Not
+    sure"), which crispy-bootstrap5's own field template does not follow.
+    """
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
+    helper.field_template = "questionnaire/_field.html"
     return helper
 
 

@@ -14,9 +14,14 @@ def static_file_path(url: str) -> str | None:
         return None
     relative = url.split(prefix, 1)[1].split("?", 1)[0]
     try:
-        return finders.find(relative)
+        found = finders.find(relative)
+        # In production the page names hashed files (css/symptomcheck.269334fca71c.css) that
+        # only the collected static folder holds.
+        if found is None and staticfiles_storage.exists(relative):
+            found = staticfiles_storage.path(relative)
     except SuspiciousFileOperation:
         return None
+    return found
 
 
 def summary_as_pdf(html: str, *, base_url: str) -> bytes:

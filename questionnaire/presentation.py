@@ -12,7 +12,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from conditions.engine import Assessment, RankedCondition, Triage, answers_from_mapping, assess
+from conditions.engine import (
+    Assessment,
+    KnowledgeBase,
+    RankedCondition,
+    Triage,
+    answers_from_mapping,
+    assess,
+)
 from conditions.engine.scoring import DurationBin
 from conditions.published import published_knowledge_base
 
@@ -111,20 +118,24 @@ def _reason(contribution: Any, finding_text: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _condition_rows(assessment: Assessment, finding_text: dict[str, str]) -> list[dict[str, Any]]:
+def _condition_rows(
+    assessment: Assessment, finding_text: dict[str, str], knowledge_base: KnowledgeBase
+) -> list[dict[str, Any]]:
     rows = []
     for position, ranked in enumerate(assessment.conditions):
         if position >= MAX_CONDITIONS_SHOWN:
             break
         if position >= 3 and ranked.probability < MIN_PROBABILITY_SHOWN:
             break
-        rows.append(_condition_row(ranked, finding_text))
+        rows.append(_condition_row(ranked, finding_text, knowledge_base))
     return rows
 
 
-def _condition_row(ranked: RankedCondition, finding_text: dict[str, str]) -> dict[str, Any]:
+def _condition_row(
+    ranked: RankedCondition, finding_text: dict[str, str], knowledge_base: KnowledgeBase
+) -> dict[str, Any]:
     words, blocks = likelihood_band(ranked.probability)
-    condition = published_knowledge_base().condition(ranked.code)
+    condition = knowledge_base.condition(ranked.code)
     supporting = [c for c in ranked.contributions if c.log_likelihood_ratio > 0]
     against = [c for c in ranked.contributions if c.log_likelihood_ratio < 0]
     return {
@@ -153,7 +164,7 @@ def result_context(stored: dict[str, Any]) -> dict[str, Any]:
         "is_self_care": assessment.triage is Triage.SELF_CARE,
         "safety_net": SAFETY_NET,
         "reasons": [reason.message for reason in assessment.triage_reasons if reason.message],
-        "conditions": _condition_rows(assessment, finding_text),
+        "conditions": _condition_rows(assessment, finding_text, knowledge_base),
         "other_causes": {"likelihood": other_words, "blocks": other_blocks},
         "answer_lines": stored.get("lines", []),
         "interrupted": stored.get("interrupted", False),

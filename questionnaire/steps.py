@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from conditions.engine import KnowledgeBase, Triage
+
 ABOUT_YOU = "about_you"
 
 # Step name → heading. The order is the order of the questionnaire.
@@ -52,8 +54,25 @@ def questions_for_step(
     questions: tuple[Question, ...], step: str, age: int | None
 ) -> list[Question]:
     """The questions of one step that apply at this age, in the curators' order."""
-    chosen = [q for q in questions if q.section == step and q.applies_to(age)]
-    return sorted(chosen, key=lambda question: (question.order, question.code))
+    return [
+        question for question in _by_section(questions).get(step, ()) if question.applies_to(age)
+    ]
+
+
+def _by_section(questions: tuple[Question, ...]) -> dict[str, tuple[Question, ...]]:
+    # Asked several times per request (formtools evaluates every step's condition): group once
+    # per snapshot's question tuple.
+    if _sections_of_questions and _sections_of_questions[0][0] is questions:
+        return _sections_of_questions[0][1]
+    sections: dict[str, list[Question]] = {}
+    for question in sorted(questions, key=lambda question: (question.order, question.code)):
+        sections.setdefault(question.section, []).append(question)
+    grouped = {section: tuple(asked) for section, asked in sections.items()}
+    _sections_of_questions[:] = [(questions, grouped)]
+    return grouped
+
+
+_sections_of_questions: list[tuple[tuple[Question, ...], dict[str, tuple[Question, ...]]]] = []
 
 
 # The questions of the knowledge-base snapshot they were built from; a new snapshot object
@@ -65,7 +84,11 @@ def published_questions() -> tuple[Question, ...]:
     """The yes / no questions of the published knowledge base (cached per published snapshot)."""
     from conditions.published import published_knowledge_base
 
-    knowledge_base = published_knowledge_base()
+    return questions_of(published_knowledge_base())
+
+
+def questions_of(knowledge_base: KnowledgeBase) -> tuple[Question, ...]:
+    """The yes / no questions of one knowledge-base snapshot (built once per snapshot)."""
     if _questions_of_snapshot and _questions_of_snapshot[0][0] is knowledge_base:
         return _questions_of_snapshot[0][1]
     questions = tuple(
@@ -83,3 +106,19 @@ def published_questions() -> tuple[Question, ...]:
     )
     _questions_of_snapshot[:] = [(knowledge_base, questions)]
     return questions
+
+
+def emergency_steps(knowledge_base: KnowledgeBase) -> frozenset[str]:
+    """The steps whose answers can fire an emergency red-flag rule (and About you: the age).
+
+    The interrupt only needs checking after these steps; which steps they are follows from the
+    published rules, not from code.
+    """
+    codes = {
+        code
+        for rule in knowledge_base.red_flag_rules
+        if rule.urgency is Triage.EMERGENCY and not rule.is_floor
+        for code in (*rule.requires_present, *rule.requires_any_of)
+    }
+    sections = {knowledge_base.findings[code].section for code in codes}
+    return frozenset({ABOUT_YOU, *sections})

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from conditions.engine import Triage, answers_from_mapping, assess
+from conditions.engine import KnowledgeBase, Triage, answers_from_mapping, assess
 from conditions.published import published_knowledge_base
 from questionnaire.answers import answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
@@ -33,8 +33,9 @@ from questionnaire.steps import (
     BODY_MAP_STEP,
     FINDING_STEPS,
     STEP_TITLES,
-    published_questions,
+    emergency_steps,
     questions_for_step,
+    questions_of,
 )
 
 CHECK_ANSWERS = "check_answers"
@@ -54,8 +55,13 @@ class CheckAnswersForm(forms.Form):
     """The "Check your answers" step: nothing to fill in; the template lists the answers."""
 
 
+def questionnaire_rate(group: str, request: HttpRequest) -> str:
+    """Submissions allowed per client address (read per request, so it can be changed)."""
+    return settings.QUESTIONNAIRE_RATE_LIMIT
+
+
 @method_decorator(
-    ratelimit(key="ip", rate=settings.QUESTIONNAIRE_RATE_LIMIT, method="POST", block=True),
+    ratelimit(key="ip", rate=questionnaire_rate, method="POST", block=True),
     name="post",
 )
 class QuestionnaireWizard(NamedUrlSessionWizardView):
@@ -70,15 +76,32 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
     template_name = "questionnaire/step.html"
 
     # --- what each step asks -------------------------------------------------------------
+    # formtools asks for the form list (and so for each step's questions) many times a request:
+    # the snapshot is read once per request, and the age once per version of "About you".
+    _knowledge_base: KnowledgeBase | None = None
+    _age_memo: tuple[Any, int | None] = (None, None)
+
+    def knowledge_base(self) -> KnowledgeBase:
+        if self._knowledge_base is None:
+            self._knowledge_base = published_knowledge_base()
+        return self._knowledge_base
+
+    def questions(self):
+        return questions_of(self.knowledge_base())
+
     def age(self) -> int | None:
         about = self.storage.get_step_data(ABOUT_YOU) if self.storage else None
         if not about:
             return None
-        form = AboutYouForm(data=about, prefix=self.get_form_prefix(ABOUT_YOU, AboutYouForm))
-        return form.cleaned_data["age"] if form.is_valid() else None
+        key, age = self._age_memo
+        if key != about:
+            form = AboutYouForm(data=about, prefix=self.get_form_prefix(ABOUT_YOU, AboutYouForm))
+            age = form.cleaned_data["age"] if form.is_valid() else None
+            self._age_memo = (about.copy(), age)
+        return age
 
     def questions_for(self, step: str):
-        return questions_for_step(published_questions(), step, self.age())
+        return questions_for_step(self.questions(), step, self.age())
 
     def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
         if step in FINDING_STEPS:
@@ -121,11 +144,13 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
 
     def emergency_so_far(self) -> HttpResponse | None:
         """Stop at once, before any further question, when the answers so far fire an emergency."""
+        knowledge_base = self.knowledge_base()
+        if self.steps.current not in emergency_steps(knowledge_base):
+            return None  # this step's answers cannot fire an emergency rule
         cleaned = self.cleaned_so_far()
         if ABOUT_YOU not in cleaned:
             return None
-        knowledge_base = published_knowledge_base()
-        answers = answers_from_mapping(answers_mapping(cleaned, published_questions()))
+        answers = answers_from_mapping(answers_mapping(cleaned, self.questions()))
         assessment = assess(knowledge_base, answers)
         if assessment.triage is Triage.EMERGENCY and assessment.fired_red_flags:
             return self.finish(cleaned, interrupted=True)
@@ -160,7 +185,7 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
 
     def answer_groups(self) -> list[dict[str, Any]]:
         cleaned = self.cleaned_so_far()
-        lines = answer_lines(cleaned, published_questions())
+        lines = answer_lines(cleaned, self.questions())
         groups = []
         for step, title in STEP_TITLES.items():
             step_lines = [line for line in lines if line.step == step]
@@ -186,9 +211,9 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         return self.finish(cleaned, interrupted=False)
 
     def finish(self, cleaned: dict[str, dict[str, Any]], *, interrupted: bool) -> HttpResponse:
-        questions = published_questions()
+        questions = self.questions()
         answers = answers_mapping(cleaned, questions)
-        knowledge_base = published_knowledge_base()
+        knowledge_base = self.knowledge_base()
         assessment = assess(knowledge_base, answers_from_mapping(answers))
         kept = completed_assessment_create(
             answers=answers, assessment=assessment, interrupted=interrupted

@@ -1,0 +1,24 @@
+"""Too many questionnaire submissions from one address get a clear page, not an error."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.mark.django_db
+def test_too_many_submissions_get_a_calm_page_that_keeps_the_answers(
+    client, published, post_step, settings
+):
+    settings.RATELIMIT_ENABLE = True
+    settings.QUESTIONNAIRE_RATE_LIMIT = "3/m"
+    cache.clear()
+    for _ in range(3):
+        assert post_step("about_you", {"age": "40", "sex": "male", "duration_weeks": "2"})
+    response = post_step("about_you", {"age": "41", "sex": "male", "duration_weeks": "2"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Please wait a moment" in page
+    assert "Your answers so far are kept" in page
+    # What was entered before the limit is still there.
+    settings.RATELIMIT_ENABLE = False
+    assert 'value="40"' in client.get("/check/about_you/").content.decode()
