@@ -15,9 +15,8 @@ from tests.production.helpers import database_url, production_environment, run_m
 
 ONE_YEAR = 31_536_000
 
-# Drives the production WSGI application with Django's test client, inside the subprocess.
-# Static files are served from the app folders here: the hashed manifest of collectstatic is
-# exercised by benchmarks/load_benchmark.py, which runs the real gunicorn.
+# Drives the production WSGI application with Django's test client, inside the subprocess,
+# with the static files collected first (hashed manifest), as a deployment has them.
 PRODUCTION_PROBE = """
 import json
 from django.conf import settings
@@ -30,9 +29,7 @@ names = [
     "CSRF_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
 ]
 report = {"settings": {name: getattr(settings, name) for name in names}}
-plain_static = {**settings.STORAGES, "staticfiles": {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-with override_settings(STORAGES=plain_static, RATELIMIT_ENABLE=False):
+with override_settings(RATELIMIT_ENABLE=False):
     client = Client(HTTP_HOST="example.org")
     plain = client.get("/how-it-works/")
     report["plain_http"] = {"status": plain.status_code, "location": plain.get("Location")}
@@ -71,8 +68,12 @@ def production_report(published_committed, tmp_path):
     from django.db import connection
 
     environment = production_environment(
-        DATABASE_URL=database_url(connection.settings_dict), RUNTIME_DIR=str(tmp_path)
+        DATABASE_URL=database_url(connection.settings_dict),
+        RUNTIME_DIR=str(tmp_path),
+        STATIC_ROOT=str(tmp_path / "static"),
     )
+    collected = run_manage("collectstatic", "--noinput", "-v0", **environment)
+    assert collected.returncode == 0, collected.stderr
     result = run_manage("shell", "-c", PRODUCTION_PROBE, **environment)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE:"))
