@@ -39,3 +39,19 @@ def published_committed(transactional_db, seeded_document):
     from conditions.models import KnowledgeBaseVersion
 
     return KnowledgeBaseVersion.objects.create(number=1, document=seeded_document, note="test")
+
+
+@pytest.fixture(scope="session")
+def collected_static_root(tmp_path_factory) -> str:
+    """Static files collected once with the production storage (hashed manifest), as deployed.
+
+    A production process renders every page with hashed static names, so it needs them.
+    """
+    from tests.production.helpers import production_environment, run_manage
+
+    root = str(tmp_path_factory.mktemp("collected-static"))
+    result = run_manage(
+        "collectstatic", "--noinput", "-v0", **production_environment(STATIC_ROOT=root)
+    )
+    assert result.returncode == 0, result.stderr
+    return root

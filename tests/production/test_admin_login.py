@@ -125,7 +125,7 @@ def test_the_admin_lives_at_the_configured_path(client, staff):
     assert response["Location"].startswith(login_url())
 
 
-def test_a_custom_admin_path_leaves_nothing_at_slash_admin():
+def test_a_custom_admin_path_leaves_nothing_at_slash_admin(collected_static_root):
     probe = (
         "from django.test import Client\n"
         "c = Client()\n"
@@ -137,7 +137,10 @@ def test_a_custom_admin_path_leaves_nothing_at_slash_admin():
         "-c",
         probe,
         **production_environment(
-            ADMIN_PATH="staff-7f3a", HTTPS_ONLY="0", ALLOWED_HOSTS="testserver"
+            ADMIN_PATH="staff-7f3a",
+            HTTPS_ONLY="0",
+            ALLOWED_HOSTS="testserver",
+            STATIC_ROOT=collected_static_root,
         ),
     )
     assert result.returncode == 0, result.stderr

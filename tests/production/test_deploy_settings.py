@@ -63,17 +63,15 @@ def test_production_mode_refuses_a_weak_secret_key():
 
 
 @pytest.fixture
-def production_report(published_committed, tmp_path):
+def production_report(published_committed, tmp_path, collected_static_root):
     """What a production process (DEBUG=0, HTTPS_ONLY=1) sends, driven in a subprocess."""
     from django.db import connection
 
     environment = production_environment(
         DATABASE_URL=database_url(connection.settings_dict),
         RUNTIME_DIR=str(tmp_path),
-        STATIC_ROOT=str(tmp_path / "static"),
+        STATIC_ROOT=collected_static_root,
     )
-    collected = run_manage("collectstatic", "--noinput", "-v0", **environment)
-    assert collected.returncode == 0, collected.stderr
     result = run_manage("shell", "-c", PRODUCTION_PROBE, **environment)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE:"))
