@@ -211,6 +211,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (3)")
     parser.add_argument("--database-url", default="", help="default: embedded, own database")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a pass mark is missed")
+    parser.add_argument(
+        "--api", action="store_true", help="also measure POST /api/v1/assessments alone"
+    )
     args = parser.parse_args()
 
     runtime = Path(tempfile.mkdtemp(prefix="symptomcheck-benchmark-"))
@@ -257,9 +260,12 @@ def main() -> int:
         print(f"  gunicorn: {args.workers} sync workers on {host}", flush=True)
         wait_until_up(f"{host}/health/", 60, server)
         cpu = {}
-        for name in ("flow", "simple"):
+        user_classes = {"flow": "QuestionnaireUser", "simple": "SimplePageUser"}
+        if args.api:
+            user_classes["api"] = "ApiAssessmentUser"
+        api: list[Row] = []
+        for name, user_class in user_classes.items():
             server_before, locust_before = server_cpu_seconds(server), locust_cpu_seconds()
-            user_class = "QuestionnaireUser" if name == "flow" else "SimplePageUser"
             rows = locust(user_class, host, args, runtime / name, env)
             cpu[name] = (
                 server_cpu_seconds(server) - server_before,
@@ -267,8 +273,10 @@ def main() -> int:
             )
             if name == "flow":
                 flow = rows
-            else:
+            elif name == "simple":
                 simple = rows
+            else:
+                api = rows
     finally:
         stop(server)
     errors = [
@@ -311,6 +319,18 @@ def main() -> int:
             f"CPU in the {label}: gunicorn {server_cpu:.0f} s ({server_cpu / requests * 1000:.1f} "
             f"ms per request), locust {locust_cpu:.0f} s; available {os.cpu_count()} CPUs × "
             f"{args.seconds} s = {os.cpu_count() * args.seconds} CPU-s"
+        )
+    if api:
+        api_http = http_rows(api)
+        api_rps = sum(row.rps for row in api_http)
+        server_cpu, _ = cpu["api"]
+        requests = sum(row.count for row in api_http) or 1
+        print(f"\nPOST /api/v1/assessments alone ({args.users} users, {args.seconds} s):")
+        print(table(api_http))
+        print(
+            f"  {api_rps:.1f} req/s, {sum(r.failures for r in api_http)} failures, "
+            f"{api_rps / simple_rps:.0%} of the simplest page; gunicorn "
+            f"{server_cpu / requests * 1000:.1f} ms CPU per request"
         )
     print(f"gunicorn errors or worker timeouts in its log: {len(errors)}")
     for line in errors[:10]:

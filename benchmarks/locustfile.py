@@ -20,6 +20,7 @@ load comes from one address, so start it with a high limit (load_benchmark.py us
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -37,6 +38,33 @@ SIMPLE_PAGE = os.environ.get("SIMPLE_PAGE", "/how-it-works/")
 YES_SOMETIMES = ("pain_worse_with_activity", "morning_stiffness_over_30min", "fatigue")
 WIZARD_STEP_FIELD = "questionnaire_wizard-current_step"
 MAX_STEPS = 20
+# Bodies for the API: the public vignettes' answers when they are beside the checkout.
+VIGNETTES = os.path.join(
+    os.path.dirname(__file__), "..", "..", "shared", "vignettes", "public.json"
+)
+FALLBACK_ASSESSMENTS = [
+    {
+        "age": 47,
+        "sex": "female",
+        "duration_weeks": 14,
+        "findings": {"small_joints_hands_feet": True, "symmetric_joints": True, "fever": False},
+    },
+    {
+        "age": 80,
+        "sex": "female",
+        "duration_weeks": 0,
+        "findings": {"recent_trauma": True, "unable_to_bear_weight": True},
+    },
+    {"age": 7, "sex": "male", "duration_weeks": 0, "findings": {"limp": True, "fever": False}},
+]
+
+
+def assessment_bodies() -> list[dict]:
+    try:
+        with open(VIGNETTES, encoding="utf-8") as vignettes:
+            return [vignette["answers"] for vignette in json.load(vignettes)]
+    except (OSError, ValueError, KeyError):
+        return FALLBACK_ASSESSMENTS
 
 
 class StepForm(HTMLParser):
@@ -173,3 +201,22 @@ class SimplePageUser(HttpUser):
     @task
     def read_the_simplest_page(self) -> None:
         self.client.get(SIMPLE_PAGE, name=SIMPLE_PAGE)
+
+
+class ApiAssessmentUser(HttpUser):
+    """A clinic's system posting answers to the JSON API and reading the assessment."""
+
+    wait_time = constant(THINK_TIME)
+    bodies = assessment_bodies()
+
+    @task
+    def post_an_assessment(self) -> None:
+        body = random.choice(self.bodies)
+        with self.client.post(
+            "/api/v1/assessments",
+            json=body,
+            name="POST /api/v1/assessments",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or "triage" not in response.text:
+                response.failure(f"status {response.status_code}")

@@ -1,0 +1,82 @@
+"""Every red-flag rule of the triage policy, as seeded, fires and sets its level.
+
+One case per row of shared/clinical/triage-policy.md §1, run through the engine on the seeded
+knowledge files: the rule named must fire and the result must be at least as urgent as the
+policy's level (floors) or exactly it (the other rules).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conditions.engine import Answers, Sex, Triage, assess, knowledge_base_from_document
+from conditions.knowledge_file import read_knowledge_document
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+# (rule, age, duration in weeks, findings answered yes, policy level)
+POLICY_CASES = [
+    (
+        "trauma_unable_to_bear_weight",
+        81,
+        0,
+        {"recent_trauma", "unable_to_bear_weight"},
+        "emergency",
+    ),
+    ("fever_unable_to_bear_weight", 35, 0, {"fever", "unable_to_bear_weight"}, "emergency"),
+    ("child_fever_hip_pain", 4, 0, {"fever", "limp"}, "emergency"),
+    ("child_fever_hip_pain", 12, 1, {"fever", "pain_knee"}, "emergency"),
+    ("adolescent_unable_to_bear_weight", 13, 3, {"unable_to_bear_weight"}, "emergency"),
+    ("saddle_numbness", 45, 2, {"saddle_numbness_or_bladder_change", "low_back_pain"}, "emergency"),
+    ("adult_fever", 40, 1, {"fever", "pain_groin"}, "urgent"),
+    ("adolescent_limp_groin_or_knee", 12, 6, {"limp", "pain_knee"}, "urgent"),
+    ("child_under_10_limp", 7, 1, {"limp"}, "urgent"),
+    ("child_under_3_limp", 2, 8, {"limp"}, "urgent"),
+    ("older_adult_trauma", 70, 0, {"recent_trauma"}, "urgent"),
+    ("gca_headache_or_jaw", 72, 3, {"new_headache_or_jaw_pain", "shoulder_girdle_pain"}, "urgent"),
+    (
+        "cancer_history_night_pain_or_weight_loss",
+        58,
+        5,
+        {"history_of_cancer", "night_pain"},
+        "soon",
+    ),
+    ("older_adult_weight_loss_and_night_pain", 66, 8, {"weight_loss", "night_pain"}, "soon"),
+]
+FLOORS = {"cancer_history_night_pain_or_weight_loss", "older_adult_weight_loss_and_night_pain"}
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    document = read_knowledge_document(PROJECT_DIR / "knowledge")
+    return knowledge_base_from_document(document, version=0)
+
+
+@pytest.mark.parametrize(("rule", "age", "weeks", "present", "level"), POLICY_CASES)
+def test_each_policy_red_flag_fires_and_sets_its_level(seeded, rule, age, weeks, present, level):
+    answers = Answers(
+        age=age,
+        sex=Sex.FEMALE,
+        duration_weeks=weeks,
+        findings=dict.fromkeys(present, True),
+    )
+    assessment = assess(seeded, answers)
+    assert rule in assessment.fired_red_flags
+    if rule in FLOORS:
+        # "At least soon": the conditions that fit may make it more urgent, never less.
+        assert not Triage(level).is_more_urgent_than(assessment.triage)
+    else:
+        assert assessment.triage is Triage(level)
+
+
+def test_every_seeded_red_flag_rule_is_covered_by_a_policy_case(seeded):
+    assert {rule.code for rule in seeded.red_flag_rules} == {case[0] for case in POLICY_CASES}
+
+
+def test_a_limping_child_of_seven_with_pain_for_weeks_is_not_sent_to_emergency(seeded):
+    answers = Answers(age=7, sex=Sex.MALE, duration_weeks=6, findings={"limp": True})
+    assessment = assess(seeded, answers)
+    assert "child_under_10_limp" not in assessment.fired_red_flags
+    assert assessment.triage is not Triage.EMERGENCY
