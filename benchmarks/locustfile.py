@@ -215,7 +215,7 @@ class ApiAssessmentUser(HttpUser):
         with self.client.post(
             "/api/v1/assessments",
             json=body,
-            name="POST /api/v1/assessments",
+            name="/api/v1/assessments",
             catch_response=True,
         ) as response:
             if response.status_code != 200 or "triage" not in response.text:
