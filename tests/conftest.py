@@ -1,6 +1,8 @@
 """Shared test set-up: every database test runs on a real PostgreSQL (embedded or DATABASE_URL)."""
 
 import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_django.fixtures import _set_suffix_to_test_databases
@@ -17,3 +19,32 @@ def _no_rate_limit_unless_asked(settings):
     # Every test client posts from 127.0.0.1 into one shared cache: only the rate-limit tests
     # turn the limit on (with a cleared cache).
     settings.RATELIMIT_ENABLE = False
+
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def seeded_document() -> dict[str, Any]:
+    """The seeded knowledge files, read and validated once per run."""
+    from conditions.knowledge_file import read_knowledge_document
+
+    return read_knowledge_document(PROJECT_DIR / "knowledge")
+
+
+def publish_seeded(document: dict[str, Any]):
+    from conditions.models import KnowledgeBaseVersion
+
+    return KnowledgeBaseVersion.objects.create(number=1, document=document, note="test")
+
+
+@pytest.fixture
+def published(db, seeded_document):
+    """The seeded knowledge base, published as version 1 (inside the test's transaction)."""
+    return publish_seeded(seeded_document)
+
+
+@pytest.fixture
+def published_committed(transactional_db, seeded_document):
+    """The seeded knowledge base, committed: for a live server, a restart or another process."""
+    return publish_seeded(seeded_document)

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-# The patient pages' fixture: the seeded knowledge base, published in the test's database.
-from tests.questionnaire.conftest import published, seeded_document  # noqa: F401
-
+# ``published`` (the seeded knowledge base, published in the test's database) comes from
+# tests/conftest.py.
 # pub-07 of shared/vignettes/public.json: an 83-year-old woman who fell and cannot bear weight.
 HIP_FRACTURE_ANSWERS: dict[str, Any] = {
     "age": 83,

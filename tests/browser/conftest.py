@@ -138,28 +138,8 @@ def fresh_screenshots() -> None:
         old.unlink()
 
 
-@pytest.fixture(scope="session")
-def seeded_document() -> dict[str, Any]:
-    from conditions.knowledge_file import read_knowledge_document
-
-    return read_knowledge_document(PROJECT_DIR / "knowledge")
-
-
 @pytest.fixture
-def published(transactional_db, seeded_document):
-    """The seeded knowledge base, published as version 1 and committed for the live server.
-
-    Re-declared from tests/questionnaire/conftest.py with ``transactional_db``: the live server
-    answers from other threads with their own database connections, so the data must be
-    committed, not kept inside the test's rolled-back transaction.
-    """
-    from conditions.models import KnowledgeBaseVersion
-
-    return KnowledgeBaseVersion.objects.create(number=1, document=seeded_document, note="test")
-
-
-@pytest.fixture
-def page(browser, live_server, published, settings) -> Iterator[Any]:
+def page(browser, live_server, published_committed, settings) -> Iterator[Any]:
     """A page in a fresh context (its own cookies) on the live server, at desktop width."""
     # Every walk posts a dozen steps from 127.0.0.1; the per-client rate limit (tested on its
     # own elsewhere) must not turn a quick run of these tests into "Too many attempts".

@@ -6,39 +6,12 @@ from 127.0.0.1 and these tests post hundreds of steps, so rate limiting is switc
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-
-from tests.production.helpers import PROJECT_DIR
 
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     settings.RATELIMIT_ENABLE = False
-
-
-@pytest.fixture(scope="session")
-def seeded_document() -> dict[str, Any]:
-    from conditions.knowledge_file import read_knowledge_document
-
-    return read_knowledge_document(PROJECT_DIR / "knowledge")
-
-
-@pytest.fixture
-def published(db, seeded_document):
-    """The seeded knowledge base, published as version 1 (inside the test's transaction)."""
-    from conditions.models import KnowledgeBaseVersion
-
-    return KnowledgeBaseVersion.objects.create(number=1, document=seeded_document, note="test")
-
-
-@pytest.fixture
-def published_committed(transactional_db, seeded_document):
-    """The seeded knowledge base, committed: for a database restart or another process."""
-    from conditions.models import KnowledgeBaseVersion
-
-    return KnowledgeBaseVersion.objects.create(number=1, document=seeded_document, note="test")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""A published knowledge base for the patient pages: the seeded one, stored as a version."""
+"""Walking the questionnaire with the test client (``published`` comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,6 @@ from django.test import Client
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WIZARD = "questionnaire_wizard"
-
-
-@pytest.fixture(scope="session")
-def seeded_document() -> dict[str, Any]:
-    from conditions.knowledge_file import read_knowledge_document
-
-    return read_knowledge_document(PROJECT_DIR / "knowledge")
-
-
-@pytest.fixture
-def published(db, seeded_document):
-    """The seeded knowledge base, published as version 1."""
-    from conditions.models import KnowledgeBaseVersion
-
-    return KnowledgeBaseVersion.objects.create(number=1, document=seeded_document, note="test")
 
 
 PostStep = Callable[..., Any]
