@@ -17,10 +17,12 @@ from conditions.engine import (
     KnowledgeBase,
     RankedCondition,
     Triage,
+    TriageReason,
     answers_from_mapping,
     assess,
 )
 from conditions.engine.scoring import DurationBin
+from conditions.engine.triage_rules import ReasonKind
 from conditions.published import published_knowledge_base
 
 MAX_CONDITIONS_SHOWN = 5
@@ -150,6 +152,31 @@ def _condition_row(
     }
 
 
+def _reason_text(reason: TriageReason, knowledge_base: KnowledgeBase) -> str:
+    """Why the urgency is what it is, in the person's language.
+
+    Red-flag messages are the curators' words from the knowledge base; the other reasons are
+    worded here, so that they can be translated.
+    """
+    if reason.kind in (ReasonKind.RED_FLAG, ReasonKind.RED_FLAG_FLOOR):
+        return reason.message
+    if reason.kind is ReasonKind.DEFAULT:
+        return str(_("None of the listed conditions clearly fits your answers."))
+    if knowledge_base.has_condition(reason.code):
+        name = knowledge_base.condition(reason.code).name
+    else:
+        name = str(_("A cause not on this list"))
+    if reason.kind is ReasonKind.SELF_CARE:
+        return str(
+            _(
+                "%(name)s fits your answers. Pain like this that began recently, with no sign of "
+                "inflammation, usually gets better with self-care."
+            )
+            % {"name": name}
+        )
+    return str(_("%(name)s fits your answers.") % {"name": name})
+
+
 def result_context(stored: dict[str, Any]) -> dict[str, Any]:
     """Everything the result and summary templates show, from the stored answers."""
     knowledge_base = published_knowledge_base()
@@ -163,7 +190,7 @@ def result_context(stored: dict[str, Any]) -> dict[str, Any]:
         "is_emergency": assessment.triage is Triage.EMERGENCY,
         "is_self_care": assessment.triage is Triage.SELF_CARE,
         "safety_net": SAFETY_NET,
-        "reasons": [reason.message for reason in assessment.triage_reasons if reason.message],
+        "reasons": [_reason_text(reason, knowledge_base) for reason in assessment.triage_reasons],
         "conditions": _condition_rows(assessment, finding_text, knowledge_base),
         "other_causes": {"likelihood": other_words, "blocks": other_blocks},
         "answer_lines": stored.get("lines", []),

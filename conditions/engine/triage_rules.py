@@ -227,7 +227,7 @@ def _self_care_reason(condition: Condition, probability: float, answers: Answers
         code=condition.code,
         urgency=Triage.SELF_CARE,
         message=(
-            f"{name} fits your answers ({probability:.0%}); pain like this that began recently, "
+            f"{name} fits your answers; pain like this that began recently, "
             "with no sign of inflammation, usually settles with self-care."
         ),
         reason=(
