@@ -9,7 +9,9 @@ plausibility threshold); this module only applies it, as triage-policy.md descri
    answered no (unknown is not no) and, when ``requires_any_of`` is not empty, one of them is
    answered yes. The most urgent non-floor rule that fires sets the level.
 2. Otherwise the conditions that fit set it. A named condition that ranks first or reaches
-   ``plausible_probability`` brings its urgency; ``other_causes`` brings its urgency when it
+   ``plausible_probability`` brings its urgency ("ranks first" counts ``other_causes`` as a
+   rival: below the threshold, the first named condition brings its level only when it is more
+   likely than a cause not on the list); ``other_causes`` brings its urgency when it
    reaches the threshold, or when no named condition does ("nothing on the list clearly fits").
    A class with ``self_care_max_duration_weeks`` brings self_care instead when the duration is
    known and at most that limit and no finding that ``blocks_self_care`` is answered yes; never
@@ -147,8 +149,12 @@ def _condition_steps(
     for position, (condition, probability) in enumerate(ranked):
         if probability >= threshold:
             any_named_reaches_threshold = True
-        elif position > 0:
-            break  # ranked by probability: no later condition reaches the threshold either
+        elif position > 0 or probability < other_causes_probability:
+            # Ranked by probability: no later condition reaches the threshold either. Below the
+            # threshold, the first named condition only "ranks first" if it is also more likely
+            # than a cause not on the list: a 3% hip fracture behind 92% other causes (a young
+            # athlete's strain) must not send the person to an emergency department.
+            break
         if _allows_self_care(condition, answers, self_care_blocked):
             steps.append(_self_care_reason(condition, probability, answers))
         else:

@@ -138,3 +138,31 @@ def test_other_causes_reaching_the_threshold_brings_its_level():
     assert [(r.kind, r.code) for r in assessment.triage_reasons] == [
         (ReasonKind.CONDITION, "other_causes")
     ]
+
+
+def first_named_behind_other_causes_document(other_prior):
+    return document(
+        findings=[finding("pain_groin")],
+        conditions=[
+            condition("dangerous", {"16-49": 0.03}, urgency="emergency"),
+            condition("mild", {"16-49": 0.02}),
+            other_causes(prior=other_prior),
+        ],
+    )
+
+
+def test_a_first_named_condition_less_likely_than_other_causes_does_not_set_the_level():
+    source = first_named_behind_other_causes_document(other_prior=0.95)
+    assessment = assess(knowledge_base(source), answers(age=30))
+    assert assessment.conditions[0].code == "dangerous"
+    assert assessment.conditions[0].probability < assessment.other_causes
+    assert assessment.triage is Triage.ROUTINE
+    assert [r.kind for r in assessment.triage_reasons] == [ReasonKind.CONDITION]
+    assert [r.code for r in assessment.triage_reasons] == ["other_causes"]
+
+
+def test_a_first_named_condition_more_likely_than_other_causes_brings_its_level():
+    source = first_named_behind_other_causes_document(other_prior=0.02)
+    assessment = assess(knowledge_base(source), answers(age=30))
+    assert assessment.conditions[0].code == "dangerous"
+    assert assessment.triage is Triage.EMERGENCY
