@@ -148,24 +148,26 @@ class EvidenceResource(resources.ModelResource):
 SOURCE_FIELDS = ("reference", "expert_estimate", "note")
 
 
-class EvidenceOnConditionInline(admin.TabularInline):
+class EvidenceInline(admin.TabularInline):
+    """Evidence rows edited on the page of their condition or of their finding."""
+
     model = Evidence
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+
+
+class EvidenceOnConditionInline(EvidenceInline):
     fk_name = "condition"
     fields = ("finding", "population", "probability", *SOURCE_FIELDS)
     autocomplete_fields = ("finding", "reference")
-    formfield_overrides = COMPACT_TEXT
-    extra = 0
     verbose_name = "evidence: how often people with this condition answer yes"
     verbose_name_plural = verbose_name
 
 
-class EvidenceOnFindingInline(admin.TabularInline):
-    model = Evidence
+class EvidenceOnFindingInline(EvidenceInline):
     fk_name = "finding"
     fields = ("condition", "population", "probability", *SOURCE_FIELDS)
     autocomplete_fields = ("condition", "reference")
-    formfield_overrides = COMPACT_TEXT
-    extra = 0
     verbose_name = "evidence: how often people with each condition answer yes"
     verbose_name_plural = verbose_name
 

@@ -18,7 +18,8 @@ def condition_list(request: HttpRequest) -> HttpResponse:
 def condition_detail(request: HttpRequest, code: str) -> HttpResponse:
     """What a condition is, what a doctor may check and how it is usually managed."""
     knowledge_base = published_knowledge_base()
-    condition = next((c for c in knowledge_base.conditions if c.code == code), None)
-    if condition is None:
+    # other_causes is a scoring class, not a condition a person can read about.
+    if code == knowledge_base.other_causes.code or not knowledge_base.has_condition(code):
         raise Http404("No published condition with that code.")
+    condition = knowledge_base.condition(code)
     return render(request, "conditions/detail.html", {"condition": condition})

@@ -80,13 +80,6 @@ _sections_of_questions: list[tuple[tuple[Question, ...], dict[str, tuple[Questio
 _questions_of_snapshot: list[tuple[object, tuple[Question, ...]]] = []
 
 
-def published_questions() -> tuple[Question, ...]:
-    """The yes / no questions of the published knowledge base (cached per published snapshot)."""
-    from conditions.published import published_knowledge_base
-
-    return questions_of(published_knowledge_base())
-
-
 def questions_of(knowledge_base: KnowledgeBase) -> tuple[Question, ...]:
     """The yes / no questions of one knowledge-base snapshot (built once per snapshot)."""
     if _questions_of_snapshot and _questions_of_snapshot[0][0] is knowledge_base:

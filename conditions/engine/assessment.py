@@ -26,7 +26,6 @@ from .knowledge import DURATION_CODE, Condition, KnowledgeBase, Population
 from .scoring import (
     DurationBin,
     ScoreTables,
-    effective_findings,
     finding_of_key,
     score_classes,
 )
@@ -109,7 +108,7 @@ def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
         explained += 1
 
     log_priors = scored.log_priors
-    explain = _Explainer(tables, answers, scored.population, scored.duration_bin)
+    explain = _Explainer(tables, scored.evidence, scored.population, scored.duration_bin)
     ranked = (
         *(
             _row(
@@ -167,12 +166,12 @@ class _Explainer:
     def __init__(
         self,
         tables: ScoreTables,
-        answers: Answers,
+        evidence: Mapping[str, bool],
         population: Population,
         duration_bin: DurationBin | None,
     ) -> None:
         self._tables = tables
-        self._findings = effective_findings(tables, answers.findings)
+        self._findings = evidence
         self._population = population
         self._duration_bin = duration_bin
 

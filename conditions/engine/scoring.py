@@ -190,6 +190,8 @@ class ClassScores:
     duration_bin: DurationBin | None
     excluded_by_age: tuple[str, ...]
     excluded_by_sex: tuple[str, ...]
+    # The answers as evidence keys, each implied pair counted once (``effective_findings``).
+    evidence: Mapping[str, bool]
 
 
 def build_score_tables(
@@ -427,7 +429,8 @@ def score_classes(tables: ScoreTables, answers: Answers) -> ClassScores:
 
     population = population_for_age(answers.age)
     sparse = tables.sparse_evidence[population]
-    for code, present in effective_findings(tables, answers.findings).items():
+    evidence = effective_findings(tables, answers.findings)
+    for code, present in evidence.items():
         entries = sparse.get(code)
         if entries is None:
             continue
@@ -446,4 +449,5 @@ def score_classes(tables: ScoreTables, answers: Answers) -> ClassScores:
         duration_bin=bin_,
         excluded_by_age=tuple(sorted(excluded_by_age)) if gated_out else tuple(excluded_by_age),
         excluded_by_sex=tables.excluded_by_sex[band][answers.sex],
+        evidence=evidence,
     )

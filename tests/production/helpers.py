@@ -55,9 +55,13 @@ class Walk:
         return [ABOUT_YOU, *[s for s in FINDING_STEPS if self.questions(s)], CHECK_ANSWERS]
 
     def questions(self, step: str) -> list[str]:
-        from questionnaire.steps import published_questions, questions_for_step
+        from conditions.published import published_knowledge_base
+        from questionnaire.steps import questions_for_step, questions_of
 
-        return [q.code for q in questions_for_step(published_questions(), step, self.age)]
+        return [
+            q.code
+            for q in questions_for_step(questions_of(published_knowledge_base()), step, self.age)
+        ]
 
     def answers_for(self, step: str) -> dict[str, Any]:
         """What this walk posts on ``step``, remembering the findings it implies."""

@@ -17,9 +17,13 @@ def about_you(age=35, sex="female", weeks="10"):
 
 
 def all_no(step, age):
-    from questionnaire.steps import published_questions
+    from conditions.published import published_knowledge_base
+    from questionnaire.steps import questions_of
 
-    return {q.code: "no" for q in questions_for_step(published_questions(), step, age)}
+    return {
+        q.code: "no"
+        for q in questions_for_step(questions_of(published_knowledge_base()), step, age)
+    }
 
 
 def test_the_first_step_asks_age_sex_and_duration_and_shows_where_you_are(client, published):
