@@ -28,8 +28,7 @@ REQUIRED_TOTALS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def public_vignettes_present():
+def require_public_vignettes() -> None:
     # CI always has shared/ beside the checkout: there a missing file is a failure, not a skip.
     if not PUBLIC_VIGNETTES.exists():
         if os.environ.get("CI") == "true":
@@ -37,8 +36,15 @@ def public_vignettes_present():
         pytest.skip("shared/vignettes is not beside this checkout")
 
 
+@pytest.fixture(autouse=True)
+def public_vignettes_present():
+    require_public_vignettes()
+
+
 @pytest.fixture(scope="module")
 def report():
+    # Module-scoped, so it runs before the autouse check above: check here too.
+    require_public_vignettes()
     document = read_knowledge_document(PROJECT_DIR / "knowledge")
     knowledge_base = knowledge_base_from_document(document, version=0)
     vignettes = json.loads(PUBLIC_VIGNETTES.read_text())
