@@ -1,14 +1,18 @@
 """The published knowledge base patients are scored against, cached in process memory.
 
-Only published versions reach patients: drafts are never read here. Each request costs one small
-query (the latest version's number and checksum); the engine snapshot is built from the stored
-JSONB document once per version and process.
+Only published versions reach patients: drafts are never read here. Which version is the latest
+is asked of the database (one small query) at most once every
+``settings.KNOWLEDGE_BASE_RECHECK_SECONDS`` per process, and at once after a publish in this
+process; the engine snapshot is built from the stored JSONB document once per version and process.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+
+from django.conf import settings
 
 from conditions.engine import KnowledgeBase, knowledge_base_from_document
 from conditions.models import KnowledgeBaseVersion
@@ -18,6 +22,8 @@ CACHED_VERSIONS = 4
 
 _snapshots: OrderedDict[tuple[int, str], KnowledgeBase] = OrderedDict()
 _snapshots_lock = threading.Lock()
+# (when it was asked, (number, checksum)) of the latest published version, or None.
+_latest_checked: tuple[float, tuple[int, str]] | None = None
 
 
 class NoPublishedKnowledgeBase(Exception):
@@ -26,14 +32,29 @@ class NoPublishedKnowledgeBase(Exception):
 
 def published_knowledge_base() -> KnowledgeBase:
     """The engine snapshot of the latest published version."""
+    number, checksum = _latest_version()
+    return _snapshot(number, checksum)
+
+
+def _latest_version() -> tuple[int, str]:
+    # Every page of the questionnaire needs the snapshot, and a version changes rarely: asking the
+    # database once every few seconds, rather than on every request, is a large share of a
+    # page's cost. Another process's publish reaches this one within that interval.
+    global _latest_checked
+    checked = _latest_checked
+    if (
+        checked is not None
+        and time.monotonic() - checked[0] < settings.KNOWLEDGE_BASE_RECHECK_SECONDS
+    ):
+        return checked[1]
     latest = KnowledgeBaseVersion.objects.latest_first().values_list("number", "checksum").first()
     if latest is None:
         raise NoPublishedKnowledgeBase(
             "No knowledge base has been published yet. Run "
             "`manage.py load_knowledge_base knowledge/ --publish`, or publish it in the admin."
         )
-    number, checksum = latest
-    return _snapshot(number, checksum)
+    _latest_checked = (time.monotonic(), latest)
+    return latest
 
 
 def published_knowledge_base_version(number: int) -> KnowledgeBase:
@@ -66,7 +87,14 @@ def _snapshot(number: int, checksum: str) -> KnowledgeBase:
     return snapshot
 
 
+def forget_latest_version() -> None:
+    """Ask the database for the latest version on the next call (after a publish)."""
+    global _latest_checked
+    _latest_checked = None
+
+
 def clear_published_cache() -> None:
     """Forget every cached snapshot (tests use this to count queries from a cold start)."""
+    forget_latest_version()
     with _snapshots_lock:
         _snapshots.clear()

@@ -25,6 +25,7 @@ from conditions.models import (
     Requirement,
     ScoringPolicy,
 )
+from conditions.published import forget_latest_version
 from conditions.selectors import knowledge_base_document, latest_published_version
 
 if TYPE_CHECKING:
@@ -418,6 +419,8 @@ def _publish(
         raise KnowledgeFileError(
             [f"the scoring engine cannot use this knowledge base: {problem}"]
         ) from problem
+    # Patients get the new version from this process as soon as it is committed.
+    transaction.on_commit(forget_latest_version)
     return KnowledgeBaseVersion.objects.create(
         number=number,
         document=document,

@@ -25,6 +25,7 @@ from conditions.engine import KnowledgeBase, Triage, answers_from_mapping, asses
 from conditions.published import published_knowledge_base
 from questionnaire.answers import answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
+from questionnaire.fragments import shared_questions_key
 from questionnaire.pdf import summary_as_pdf
 from questionnaire.presentation import result_context
 from questionnaire.services import completed_assessment_create, completed_assessment_delete
@@ -42,6 +43,8 @@ CHECK_ANSWERS = "check_answers"
 SESSION_RESULT_KEY = "questionnaire_result"
 SESSION_ASSESSMENT_KEY = "questionnaire_assessment_id"
 RETURN_TO_CHECK = "return-to-check"
+AGE_KEY = "age"
+UNKNOWN_AGE = object()
 
 
 def _step_has_questions(step: str):
@@ -79,7 +82,6 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
     # formtools asks for the form list (and so for each step's questions) many times a request:
     # the snapshot is read once per request, and the age once per version of "About you".
     _knowledge_base: KnowledgeBase | None = None
-    _age_memo: tuple[Any, int | None] = (None, None)
 
     def knowledge_base(self) -> KnowledgeBase:
         if self._knowledge_base is None:
@@ -90,14 +92,21 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         return questions_of(self.knowledge_base())
 
     def age(self) -> int | None:
+        """The age given in "About you", if its stored answers are valid (else None)."""
         about = self.storage.get_step_data(ABOUT_YOU) if self.storage else None
         if not about:
             return None
-        key, age = self._age_memo
-        if key != about:
-            form = AboutYouForm(data=about, prefix=self.get_form_prefix(ABOUT_YOU, AboutYouForm))
-            age = form.cleaned_data["age"] if form.is_valid() else None
-            self._age_memo = (about.copy(), age)
+        # Kept beside the answers whenever "About you" is stored, so that the steps' conditions
+        # need not validate it again on every request.
+        known = self.storage.extra_data.get(AGE_KEY, UNKNOWN_AGE)
+        if known is not UNKNOWN_AGE:
+            return known
+        return self.remember_age(about)
+
+    def remember_age(self, about: dict[str, Any]) -> int | None:
+        form = AboutYouForm(data=about, prefix=self.get_form_prefix(ABOUT_YOU, AboutYouForm))
+        age = form.cleaned_data["age"] if form.is_valid() else None
+        self.storage.extra_data = {**self.storage.extra_data, AGE_KEY: age}
         return age
 
     def questions_for(self, step: str):
@@ -114,6 +123,8 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         # (formtools discards it: jazzband/django-formtools#284).
         if self.request.POST.get("wizard_goto_step"):
             self.storage.set_step_data(self.steps.current, self.process_step_data())
+            if self.steps.current == ABOUT_YOU:
+                self.remember_age(self.storage.get_step_data(ABOUT_YOU))
         try:
             # A current_step naming no step of this questionnaire would reach formtools'
             # get_form() and fail with a KeyError (formtools #131): refuse it here.
@@ -130,6 +141,11 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
                 {"step_url": self.get_step_url(self.steps.current)},
                 status=400,
             )
+
+    def process_step(self, form: forms.Form) -> dict[str, Any]:
+        if self.steps.current == ABOUT_YOU:
+            self.storage.extra_data = {**self.storage.extra_data, AGE_KEY: form.cleaned_data["age"]}
+        return super().process_step(form)
 
     def process_step_data(self) -> dict[str, Any]:
         return {key: self.request.POST.getlist(key) for key in self.request.POST}
@@ -178,6 +194,7 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             is_body_map=step == BODY_MAP_STEP,
             is_check_answers=step == CHECK_ANSWERS,
             return_to_check=bool(self.request.GET.get(RETURN_TO_CHECK)),
+            shared_questions_key=shared_questions_key(step, form),
         )
         if step == CHECK_ANSWERS:
             context["answer_groups"] = self.answer_groups()

@@ -152,7 +152,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(RUNTIME_DIR / "cache"),
         "TIMEOUT": 3600,
-    }
+    },
+    # Rendered question blocks, the same for every person (questionnaire/fragments.py). Per
+    # process and in memory: they are cheap to rebuild and keyed by their own content.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "questionnaire-fragments",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 # In development WhiteNoise serves straight from the app folders; production uses collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
@@ -168,6 +176,10 @@ RATELIMIT_VIEW = "questionnaire.views.rate_limited"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Completed assessments are kept anonymously for audit and aggregate figures, then deleted.
+# How often each process asks which knowledge-base version is the latest published one
+# (conditions/published.py): a publish in the admin reaches every patient within this time.
+KNOWLEDGE_BASE_RECHECK_SECONDS = env_int("KNOWLEDGE_BASE_RECHECK_SECONDS", 5)
+
 ASSESSMENT_RETENTION_DAYS = env_int("ASSESSMENT_RETENTION_DAYS", 90, minimum=1)
 
 # Admin: django-axes locks an account after repeated failed logins, per username and address.

@@ -19,6 +19,8 @@ def _no_rate_limit_unless_asked(settings):
     # Every test client posts from 127.0.0.1 into one shared cache: only the rate-limit tests
     # turn the limit on (with a cleared cache).
     settings.RATELIMIT_ENABLE = False
+    # Each test publishes its own versions in its own transaction: always ask for the latest.
+    settings.KNOWLEDGE_BASE_RECHECK_SECONDS = 0
 
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -67,3 +67,21 @@ def test_the_postgresql_database_stores_the_document_as_jsonb(loaded):
     assert KnowledgeBaseVersion.objects.filter(
         document__conditions__contains=[{"code": "other_causes", "is_other_causes": True}]
     ).exists()
+
+
+def test_the_latest_version_is_asked_for_once_per_interval_and_at_once_after_a_publish(
+    loaded, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.KNOWLEDGE_BASE_RECHECK_SECONDS = 60
+    knowledge_base_publish(published_by=None, note="first")
+    clear_published_cache()
+    published_knowledge_base()
+    with django_assert_num_queries(0):
+        assert published_knowledge_base().version == 1
+
+    Condition.objects.filter(code="septic_arthritis").update(name="Joint infection")
+    with django_capture_on_commit_callbacks(execute=True):
+        knowledge_base_publish(published_by=None, note="renamed")
+
+    after = published_knowledge_base()
+    assert (after.version, after.condition("septic_arthritis").name) == (2, "Joint infection")

@@ -1,0 +1,94 @@
+"""Question blocks nobody has answered are rendered once and shared; answers never are."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
+from django.test import Client
+
+from conditions.models import KnowledgeBaseVersion
+
+pytestmark = pytest.mark.django_db
+
+ABOUT_YOU = {"age": "40", "sex": "male", "duration_weeks": "6"}
+STEP_FORM = re.compile(
+    r'<form method="post" action="" novalidate id="step-form">(.*?)</form>', re.S
+)
+
+
+def new_person() -> Client:
+    person = Client()
+    about = {f"about_you-{name}": value for name, value in ABOUT_YOU.items()}
+    person.post("/check/about_you/", {"questionnaire_wizard-current_step": "about_you", **about})
+    return person
+
+
+def step_page(person: Client, step: str):
+    response = person.get(f"/check/{step}/")
+    assert response.status_code == 200
+    return response
+
+
+def questions_block(response) -> str:
+    """The step form's questions, without the per-person CSRF token."""
+    form = STEP_FORM.search(response.content.decode())
+    assert form is not None
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", form.group(1))
+
+
+def is_cached(response) -> bool:
+    key = response.context["shared_questions_key"]
+    fragment = make_template_fragment_key("questionnaire_questions", [key])
+    return key is not None and caches["fragments"].get(fragment) is not None
+
+
+@pytest.fixture(autouse=True)
+def _empty_fragment_cache():
+    caches["fragments"].clear()
+
+
+def test_a_step_nobody_has_answered_is_rendered_once_and_reused(published):
+    first = step_page(new_person(), "the_pain")
+    assert is_cached(first)
+
+    second = step_page(new_person(), "the_pain")
+
+    assert questions_block(second) == questions_block(first)
+    assert " checked" not in questions_block(second)
+
+
+def test_a_persons_own_answers_are_never_shared(post_step, client, published):
+    step_page(new_person(), "warning_signs")  # the unanswered block is now cached
+    post_step("about_you", ABOUT_YOU)
+    codes = re.findall(
+        r'name="warning_signs-(\w+)" value="yes"',
+        questions_block(step_page(client, "warning_signs")),
+    )
+    post_step("warning_signs", {code: "yes" if code == "fever" else "no" for code in codes})
+
+    revisited = step_page(client, "warning_signs")
+
+    assert revisited.context["shared_questions_key"] is None
+    assert 'id="id_warning_signs-fever_0" checked' in questions_block(revisited)
+    assert " checked" not in questions_block(step_page(new_person(), "warning_signs"))
+
+
+def test_a_newly_published_wording_is_shown_at_once(published, seeded_document):
+    person = new_person()
+    before = questions_block(step_page(person, "warning_signs"))
+    reworded = "Reworded: have you had a temperature?"
+    findings = [
+        {**finding, "question": reworded} if finding["code"] == "fever" else finding
+        for finding in seeded_document["findings"]
+    ]
+    KnowledgeBaseVersion.objects.create(
+        number=2, document={**seeded_document, "findings": findings}, note="reworded"
+    )
+
+    after = questions_block(step_page(person, "warning_signs"))
+
+    assert reworded not in before
+    assert reworded in after
