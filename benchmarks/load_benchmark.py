@@ -214,6 +214,14 @@ def main() -> int:
     parser.add_argument(
         "--api", action="store_true", help="also measure POST /api/v1/assessments alone"
     )
+    parser.add_argument(
+        "--pdf-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also download the PDF summary after one questionnaire in N (default 0: never; "
+        "the flow L1 measures ends at the result page)",
+    )
     args = parser.parse_args()
 
     runtime = Path(tempfile.mkdtemp(prefix="symptomcheck-benchmark-"))
@@ -231,6 +239,7 @@ def main() -> int:
         "QUESTIONNAIRE_RATE_LIMIT": RATE_LIMIT,
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(args.workers),
+        "PDF_EVERY": str(args.pdf_every),
     }
     print("Symptomcheck load benchmark (L1), production mode over loopback")
     print(f"  database: {database_url.split('@')[-1]}")

@@ -4,9 +4,10 @@ Two user classes; benchmarks/load_benchmark.py runs each on its own:
 
 * ``QuestionnaireUser``: opens the start page, walks the questionnaire step by step as a person
   would (reading each page's form: its CSRF token, its step and its questions), answers "no" or
-  "not sure" to nearly everything, ticks one place on the body map, reads the result, and one
-  time in ten downloads the PDF summary. Each completed questionnaire is also recorded as one
-  ``FLOW`` entry, "complete questionnaire", timed from the start page to the result.
+  "not sure" to nearly everything, ticks one place on the body map and reads the result; with
+  PDF_EVERY=N, one time in N it then downloads the PDF summary (off by default: the flow L1
+  measures ends at the result). Each completed questionnaire is also recorded as one ``FLOW``
+  entry, "complete questionnaire", timed from the start page to the result.
 * ``SimplePageUser``: the simplest page (/how-it-works/, or SIMPLE_PAGE), for comparison.
 
 Run by hand against a server that is already up::
@@ -31,7 +32,7 @@ from locust import HttpUser, constant, task
 # No think time by default: each simulated person sends the next request as soon as the last
 # one answered, so the figures measure the server's capacity. THINK_TIME=2 for a gentler mix.
 THINK_TIME = float(os.environ.get("THINK_TIME", "0"))
-PDF_EVERY = int(os.environ.get("PDF_EVERY", "10"))
+PDF_EVERY = int(os.environ.get("PDF_EVERY", "0"))
 SIMPLE_PAGE = os.environ.get("SIMPLE_PAGE", "/how-it-works/")
 # A few findings answered "yes", so that the engine has something to weigh; none is a warning
 # sign, so no emergency stops the questionnaire early.
@@ -185,7 +186,7 @@ class QuestionnaireUser(HttpUser):
             exception=None,
             context={},
         )
-        if random.randrange(PDF_EVERY) == 0:
+        if PDF_EVERY and random.randrange(PDF_EVERY) == 0:
             with self.client.get(
                 "/result/summary.pdf", name="/result/summary.pdf", catch_response=True
             ) as response:

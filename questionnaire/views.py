@@ -77,6 +77,7 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
     ]
     condition_dict = {step: _step_has_questions(step) for step in FINDING_STEPS}
     template_name = "questionnaire/step.html"
+    storage_name = "questionnaire.storage.ChangedOnlySessionStorage"
 
     # --- what each step asks -------------------------------------------------------------
     # formtools asks for the form list (and so for each step's questions) many times a request:

@@ -1,0 +1,44 @@
+"""Where the questionnaire keeps its answers in progress: the server-side session.
+
+formtools' SessionStorage marks the session as changed whenever the wizard merely reads its
+state, so the session file is rewritten on every page. This one marks it only when the state
+changes (a step's answers, the current step, the extra data, or a reset), so a page that only
+shows a step reads the session and writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from formtools.wizard.storage.session import SessionStorage
+
+
+class ChangedOnlySessionStorage(SessionStorage):
+    """formtools' session storage, saving the session only when the wizard's state changes."""
+
+    def _get_data(self) -> dict[str, Any]:
+        return self.request.session[self.prefix]
+
+    # Setting the whole state (init_data, reset) goes through SessionStorage._set_data, which
+    # marks the session as changed.
+    data = property(_get_data, SessionStorage._set_data)
+
+    def _changed(self) -> None:
+        self.request.session.modified = True
+
+    def _set_current_step(self, step: str) -> None:
+        if self.data[self.step_key] != step:
+            self._changed()
+        super()._set_current_step(step)
+
+    def _set_extra_data(self, extra_data: dict[str, Any]) -> None:
+        self._changed()
+        super()._set_extra_data(extra_data)
+
+    def set_step_data(self, step: str, cleaned_data: Any) -> None:
+        self._changed()
+        super().set_step_data(step, cleaned_data)
+
+    def set_step_files(self, step: str, files: Any) -> None:
+        self._changed()
+        super().set_step_files(step, files)
