@@ -225,6 +225,13 @@ def main() -> int:
     args = parser.parse_args()
 
     runtime = Path(tempfile.mkdtemp(prefix="symptomcheck-benchmark-"))
+    # The cache as the server would place it (memory-backed where /dev/shm exists), but fresh.
+    shared_memory = Path("/dev/shm")
+    cache = Path(
+        tempfile.mkdtemp(prefix="symptomcheck-benchmark-", dir=shared_memory)
+        if shared_memory.is_dir() and os.access(shared_memory, os.W_OK)
+        else runtime / "cache"
+    )
     database_url = args.database_url or embedded_database_url()
     port = free_port()
     host = f"http://127.0.0.1:{port}"
@@ -236,6 +243,7 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "RUNTIME_DIR": str(runtime),
+        "CACHE_DIR": str(cache),
         "QUESTIONNAIRE_RATE_LIMIT": RATE_LIMIT,
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(args.workers),
@@ -362,6 +370,7 @@ def main() -> int:
     for name, passed, detail in marks:
         print(f"  {'PASS' if passed else 'MISS'}  {name}: {detail}")
     shutil.rmtree(runtime, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
     return 1 if args.strict and not all(passed for _, passed, _ in marks) else 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -45,3 +47,23 @@ def admin_path(raw: str) -> str:
     if not path:
         raise ImproperlyConfigured("ADMIN_PATH must not be empty.")
     return f"{path}/"
+
+
+def memory_backed_folder(owner_of: Path) -> Path | None:
+    """A private folder in /dev/shm (memory-backed on Linux) for this runtime folder, or None.
+
+    None where there is no writable /dev/shm, or where the folder exists but belongs to another
+    user (it is never shared).
+    """
+    shared_memory = Path("/dev/shm")
+    if not (shared_memory.is_dir() and os.access(shared_memory, os.W_OK)):
+        return None
+    digest = hashlib.sha256(str(owner_of.resolve()).encode()).hexdigest()[:16]
+    folder = shared_memory / f"symptomcheck-{os.getuid()}-{digest}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    if folder.stat().st_uid != os.getuid():
+        return None
+    return folder

@@ -14,7 +14,13 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from symptomcheck.database import database_url
-from symptomcheck.environment import admin_path, env_flag, env_int, env_list
+from symptomcheck.environment import (
+    admin_path,
+    env_flag,
+    env_int,
+    env_list,
+    memory_backed_folder,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,10 +153,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "questionnaire.views.csrf_failure"
 
+# The cache holds only short-lived counters (the questionnaire's rate limit), shared by every
+# worker: in files, in memory-backed /dev/shm where there is one, because a write to disk
+# (write, then rename) costs a questionnaire page about 0.4 ms and one in memory a tenth of that.
+CACHE_DIR = Path(
+    os.environ.get("CACHE_DIR") or memory_backed_folder(RUNTIME_DIR) or RUNTIME_DIR / "cache"
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(RUNTIME_DIR / "cache"),
+        "LOCATION": str(CACHE_DIR),
         "TIMEOUT": 3600,
     },
     # Rendered question blocks, the same for every person (questionnaire/fragments.py). Per

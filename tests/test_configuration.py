@@ -9,7 +9,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from symptomcheck.database import validated_database_url
-from symptomcheck.environment import admin_path, env_flag, env_int, env_list
+from symptomcheck.environment import (
+    admin_path,
+    env_flag,
+    env_int,
+    env_list,
+    memory_backed_folder,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -103,3 +109,19 @@ def test_processes_that_died_are_forgotten_so_the_embedded_server_can_stop(tmp_p
     users.write_text(f"[{os.getpid()}, {int(dead.stdout)}]")
     forget_processes_that_died(tmp_path)
     assert users.read_text() == f"[{os.getpid()}]"
+
+
+def test_the_cache_folder_in_shared_memory_is_private_and_one_per_runtime_folder(tmp_path):
+    if not Path("/dev/shm").is_dir():
+        assert memory_backed_folder(tmp_path) is None
+        return
+    first = memory_backed_folder(tmp_path / "one")
+    again = memory_backed_folder(tmp_path / "one")
+    other = memory_backed_folder(tmp_path / "two")
+    try:
+        assert first == again != other
+        assert first.parent == Path("/dev/shm")
+        assert first.stat().st_mode & 0o777 == 0o700
+    finally:
+        for folder in {first, other}:
+            folder.rmdir()
