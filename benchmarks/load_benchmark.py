@@ -245,6 +245,7 @@ def main() -> int:
         "RUNTIME_DIR": str(runtime),
         "CACHE_DIR": str(cache),
         "QUESTIONNAIRE_RATE_LIMIT": RATE_LIMIT,
+        "SUMMARY_PDF_RATE_LIMIT": RATE_LIMIT,
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(args.workers),
         "PDF_EVERY": str(args.pdf_every),

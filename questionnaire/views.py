@@ -63,6 +63,11 @@ def questionnaire_rate(group: str, request: HttpRequest) -> str:
     return settings.QUESTIONNAIRE_RATE_LIMIT
 
 
+def summary_pdf_rate(group: str, request: HttpRequest) -> str:
+    """PDF summaries allowed per client address (read per request, so it can be changed)."""
+    return settings.SUMMARY_PDF_RATE_LIMIT
+
+
 @method_decorator(
     ratelimit(key="ip", rate=questionnaire_rate, method="POST", block=True),
     name="post",
@@ -270,6 +275,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     return render(request, "questionnaire/summary.html", result_context(stored))
 
 
+@ratelimit(key="ip", rate=summary_pdf_rate, block=True)
 def summary_pdf(request: HttpRequest) -> HttpResponse:
     """The doctor's summary as a PDF, rendered on the server from the same template."""
     stored = request.session.get(SESSION_RESULT_KEY)

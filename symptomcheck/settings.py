@@ -184,6 +184,9 @@ for runtime_folder in (SESSION_FILE_PATH, CACHES["default"]["LOCATION"], STATIC_
 # shared by every worker on the machine but its increments are not atomic: under a race a few
 # extra requests may pass, which is acceptable for throttling; use memcached for exact counts.
 QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT", "120/m")
+# A PDF summary costs the server about 0.7 s of CPU (WeasyPrint), two hundred questionnaire
+# pages' worth: a client may download a few a minute, not flood the server with them.
+SUMMARY_PDF_RATE_LIMIT = os.environ.get("SUMMARY_PDF_RATE_LIMIT", "10/m")
 RATELIMIT_VIEW = "questionnaire.views.rate_limited"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 

@@ -22,3 +22,21 @@ def test_too_many_submissions_get_a_calm_page_that_keeps_the_answers(
     # What was entered before the limit is still there.
     settings.RATELIMIT_ENABLE = False
     assert 'value="40"' in client.get("/check/about_you/").content.decode()
+
+
+@pytest.mark.django_db
+def test_too_many_pdf_summaries_get_the_calm_page(client, published, post_step, settings):
+    session = client.session
+    session["questionnaire_result"] = {"answers": {"age": 40, "sex": "male"}, "lines": []}
+    session.save()
+    settings.RATELIMIT_ENABLE = True
+    settings.SUMMARY_PDF_RATE_LIMIT = "1/m"
+    cache.clear()
+
+    first = client.get("/result/summary.pdf")
+    second = client.get("/result/summary.pdf")
+
+    assert first.status_code == 200
+    assert first.content.startswith(b"%PDF")
+    assert second.status_code == 429
+    assert "Please wait a moment" in second.content.decode()
