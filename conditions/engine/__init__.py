@@ -7,7 +7,7 @@ and docs/engine.md.
 """
 
 from .answers import Answers, AnswersError, Sex, answers_from_mapping
-from .assessment import Assessment, Contribution, RankedCondition, assess
+from .assessment import Assessment, Contribution, RankedCondition, RankedConditions, assess
 from .knowledge import (
     AgeBand,
     Condition,
@@ -39,6 +39,7 @@ __all__ = [
     "KnowledgeBaseError",
     "Population",
     "RankedCondition",
+    "RankedConditions",
     "ReasonKind",
     "RedFlagRule",
     "Sex",

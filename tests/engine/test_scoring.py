@@ -301,6 +301,54 @@ def test_large_knowledge_bases_explain_only_the_conditions_worth_reading():
     assert not any(c.explained or c.contributions for c in ranked[20:])
 
 
+def many_conditions_document():
+    return document(
+        findings=[finding("pain_groin")],
+        conditions=[
+            *(
+                condition(
+                    f"rare_{n:03}", {"16-49": 0.0001 * (n + 1)}, [evidence("pain_groin", 0.3)]
+                )
+                for n in range(40)
+            ),
+            condition("common", {"16-49": 0.3}, [evidence("pain_groin", 0.9)]),
+            other_causes(),
+        ],
+    )
+
+
+def test_rows_past_the_explained_ones_are_built_only_when_read():
+    assessment = assess(knowledge_base(many_conditions_document()), answers(age=30))
+    ranked = assessment.conditions
+
+    first_five = ranked[:5]
+    assert ranked._later_rows is None  # nothing past the explained rows was built
+    assert [c.code for c in first_five][:2] == ["common", "rare_039"]
+
+    everything = tuple(ranked)
+    assert ranked._later_rows is not None
+    assert len(everything) == len(ranked) == 41
+    assert [c.probability for c in everything] == sorted(
+        (c.probability for c in everything), reverse=True
+    )
+    assert everything[-1].code == "rare_000"
+
+
+def test_ranked_conditions_behave_as_a_tuple():
+    kb = knowledge_base(many_conditions_document())
+    ranked = assess(kb, answers(age=30)).conditions
+    again = assess(kb, answers(age=30)).conditions
+    as_tuple = tuple(ranked)
+
+    assert ranked[-1] == as_tuple[-1]
+    assert ranked[3:25:2] == as_tuple[3:25:2]
+    assert ranked == as_tuple == again
+    assert hash(ranked) == hash(again)
+    assert ranked[0] in ranked
+    with pytest.raises(IndexError):
+        ranked[41]
+
+
 def test_ranked_conditions_are_ordinary_frozen_dataclasses():
     ranked = assess(knowledge_base(), answers(age=60, pain_groin=True)).conditions[0]
     rebuilt = RankedCondition(**{name: getattr(ranked, name) for name in RankedCondition.__slots__})
