@@ -70,6 +70,7 @@ def production_report(published_committed, tmp_path, collected_static_root):
     environment = production_environment(
         DATABASE_URL=database_url(connection.settings_dict),
         RUNTIME_DIR=str(tmp_path),
+        CACHE_DIR=str(tmp_path / "cache"),  # not a new folder in /dev/shm for every run
         STATIC_ROOT=collected_static_root,
     )
     result = run_manage("shell", "-c", PRODUCTION_PROBE, **environment)
