@@ -136,11 +136,9 @@ def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) ->
         # The engine explains the first conditions and every one that is not negligible; the
         # rest of a very large knowledge base is counted, not listed.
         "conditions": [
-            _ranked_condition(ranked, knowledge_base)
-            for ranked in assessment.conditions
-            if ranked.explained
+            _ranked_condition(ranked, knowledge_base) for ranked in assessment.conditions.explained
         ],
-        "unlisted_conditions": sum(not ranked.explained for ranked in assessment.conditions),
+        "unlisted_conditions": len(assessment.conditions) - len(assessment.conditions.explained),
         "other_causes": {
             "probability": assessment.other_causes,
             "likelihood": other_words,

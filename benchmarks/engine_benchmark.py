@@ -12,7 +12,7 @@ comparable; each condition has 20–40 evidence rows over 500 findings.
 from __future__ import annotations
 
 import argparse
-import json
+import itertools
 import random
 import statistics
 import sys
@@ -24,8 +24,6 @@ from typing import Any
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))  # run as a script from anywhere
 
-import yaml  # noqa: E402
-
 from conditions.engine import (  # noqa: E402
     Answers,
     KnowledgeBase,
@@ -33,6 +31,7 @@ from conditions.engine import (  # noqa: E402
     assess,
     knowledge_base_from_document,
 )
+from conditions.knowledge_file import KnowledgeFileError, read_knowledge_document  # noqa: E402
 
 SEED = 20251125
 BANDS = [
@@ -43,22 +42,6 @@ BANDS = [
     {"code": "50+", "min_age": 50, "max_age": 120},
 ]
 SOURCE = {"reference": None, "expert_estimate": True, "note": ""}
-
-
-def read_knowledge_document(path: Path) -> dict[str, Any]:
-    """The knowledge document at ``path``: a directory of YAML files merged, or one file."""
-    if path.is_file():
-        text = path.read_text(encoding="utf-8")
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    document: dict[str, Any] = {}
-    for part_path in sorted(path.glob("*.yaml")):
-        part = yaml.safe_load(part_path.read_text(encoding="utf-8")) or {}
-        for key, value in part.items():
-            if isinstance(value, list):
-                document.setdefault(key, []).extend(value)
-            else:
-                document[key] = value
-    return document
 
 
 def synthetic_document(conditions: int, findings: int, rng: random.Random) -> dict[str, Any]:
@@ -197,12 +180,12 @@ def benchmark(
     built only when read (a page shows the first five; an API client may read them all).
     """
     answer_sets = [realistic_answers(knowledge_base, rng) for _ in range(8)]
-    cycle = iter(answer_sets * (runs // len(answer_sets) + 2))
+    answer_cycle = itertools.cycle(answer_sets)
     if every_row:
         return median_microseconds(
-            lambda: tuple(assess(knowledge_base, next(cycle)).conditions), runs
+            lambda: tuple(assess(knowledge_base, next(answer_cycle)).conditions), runs
         )
-    return median_microseconds(lambda: assess(knowledge_base, next(cycle)), runs)
+    return median_microseconds(lambda: assess(knowledge_base, next(answer_cycle)), runs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,7 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(SEED)
 
     rows: list[tuple[str, int, int, float, float | None]] = []
-    seeded = read_knowledge_document(arguments.knowledge)
+    try:
+        seeded = read_knowledge_document(arguments.knowledge)
+    except KnowledgeFileError:
+        seeded = {}
     if seeded.get("conditions"):
         knowledge_base = knowledge_base_from_document(seeded, version=0)
         rows.append(
