@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -148,10 +149,21 @@ class EvidenceResource(resources.ModelResource):
 SOURCE_FIELDS = ("reference", "expert_estimate", "note")
 
 
-class EvidenceInline(admin.TabularInline):
+class JoinedInline(admin.TabularInline):
+    """An inline whose rows' names (``__str__``) follow foreign keys: joined in one query, not
+    one query per row."""
+
+    joined: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related(*self.joined)
+
+
+class EvidenceInline(JoinedInline):
     """Evidence rows edited on the page of their condition or of their finding."""
 
     model = Evidence
+    joined = ("condition", "finding")
     formfield_overrides = COMPACT_TEXT
     extra = 0
 
@@ -172,8 +184,9 @@ class EvidenceOnFindingInline(EvidenceInline):
     verbose_name_plural = verbose_name
 
 
-class ConditionPriorInline(admin.TabularInline):
+class ConditionPriorInline(JoinedInline):
     model = ConditionPrior
+    joined = ("condition", "age_band")
     fields = ("age_band", "probability", *SOURCE_FIELDS)
     autocomplete_fields = ("reference",)
     formfield_overrides = COMPACT_TEXT
@@ -182,8 +195,9 @@ class ConditionPriorInline(admin.TabularInline):
     verbose_name_plural = "priors: how likely this is the cause, by age band"
 
 
-class DurationEvidenceInline(admin.TabularInline):
+class DurationEvidenceInline(JoinedInline):
     model = DurationEvidence
+    joined = ("condition",)
     fields = ("le_2_weeks", "ge_6_weeks", "ge_12_weeks", *SOURCE_FIELDS)
     autocomplete_fields = ("reference",)
     formfield_overrides = COMPACT_TEXT
@@ -210,8 +224,9 @@ class RedFlagCriterionFormSet(BaseInlineFormSet):
             )
 
 
-class RedFlagCriterionInline(admin.TabularInline):
+class RedFlagCriterionInline(JoinedInline):
     model = RedFlagCriterion
+    joined = ("finding",)
     formset = RedFlagCriterionFormSet
     fields = ("finding", "requirement")
     autocomplete_fields = ("finding",)
@@ -407,6 +422,10 @@ class KnowledgeBaseVersionAdmin(admin.ModelAdmin):
     search_fields = ("note",)
     readonly_fields = ("number", "published_at", "published_by", "note", "checksum", "document")
     fields = readonly_fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The list never shows the document (hundreds of kilobytes each); its page reads it.
+        return super().get_queryset(request).defer("document")
 
     @admin.display(description="checksum")
     def short_checksum(self, version: KnowledgeBaseVersion) -> str:

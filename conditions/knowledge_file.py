@@ -22,6 +22,7 @@ from conditions.choices import (
     ConditionCategory,
     Population,
     QuestionnaireSection,
+    Requirement,
     TriageLevel,
 )
 
@@ -397,7 +398,12 @@ RED_FLAG_RULE = {
     "reason": Field(Text(required=True)),
     **SOURCING,
 }
-REQUIREMENT_LISTS = ("requires_present", "requires_absent", "requires_any_of")
+# A red-flag rule's finding lists, in file order, and the requirement each stands for.
+REQUIREMENT_LISTS = {
+    "requires_present": Requirement.PRESENT,
+    "requires_absent": Requirement.ABSENT,
+    "requires_any_of": Requirement.ANY_OF,
+}
 
 SECTION_SPECS: dict[str, tuple[Mapping[str, Field], str]] = {
     # section: (spec of one entry, the key that identifies it)

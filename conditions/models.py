@@ -33,8 +33,6 @@ from conditions.knowledge_file import (
 )
 from conditions.querysets import (
     ConditionQuerySet,
-    EvidenceQuerySet,
-    FindingQuerySet,
     KnowledgeBaseVersionQuerySet,
     RedFlagRuleQuerySet,
 )
@@ -415,7 +413,6 @@ class Finding(models.Model):
     baseline_expert_estimate = models.BooleanField(default=False, help_text=EXPERT_ESTIMATE_HELP)
     baseline_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
 
-    objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -634,7 +631,6 @@ class Evidence(SourcedFigure):
         help_text="P(yes | this condition), strictly between 0 and 1 (write 0.35 for 35 %)."
     )
 
-    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from django.db import models
 
-if TYPE_CHECKING:
-    pass
-
-
-class FindingQuerySet(models.QuerySet["Finding"]):
-    def in_questionnaire_order(self) -> Self:
-        return self.order_by("section", "order", "code")
-
 
 class ConditionQuerySet(models.QuerySet["Condition"]):
-    def named(self) -> Self:
-        """The conditions a person can be told about by name (not the “other causes” class)."""
-        return self.filter(is_other_causes=False)
-
     def with_knowledge(self) -> Self:
         """Everything the scoring needs about each condition, in a fixed number of queries."""
         return self.select_related("duration").prefetch_related("references", "priors", "evidence")
-
-
-class EvidenceQuerySet(models.QuerySet["Evidence"]):
-    def with_codes(self) -> Self:
-        return self.select_related("condition", "finding", "reference")
 
 
 class RedFlagRuleQuerySet(models.QuerySet["RedFlagRule"]):

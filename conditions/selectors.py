@@ -15,14 +15,11 @@ from conditions.models import (
     KnowledgeBaseVersion,
     RedFlagRule,
     Reference,
-    Requirement,
     ScoringPolicy,
 )
 
-REQUIREMENT_LISTS = {
-    Requirement.PRESENT: "requires_present",
-    Requirement.ABSENT: "requires_absent",
-    Requirement.ANY_OF: "requires_any_of",
+LIST_OF_REQUIREMENT = {
+    requirement: name for name, requirement in knowledge_file.REQUIREMENT_LISTS.items()
 }
 
 
@@ -183,9 +180,11 @@ def _condition_entry(
 def _red_flag_rule_entry(
     rule: RedFlagRule, sourcing: Sourcing, finding_codes: dict[int, str]
 ) -> dict[str, Any]:
-    named: dict[str, list[str]] = {name: [] for name in REQUIREMENT_LISTS.values()}
+    named: dict[str, list[str]] = {name: [] for name in knowledge_file.REQUIREMENT_LISTS}
     for criterion in rule.criteria.all():
-        named[REQUIREMENT_LISTS[criterion.requirement]].append(finding_codes[criterion.finding_id])
+        named[LIST_OF_REQUIREMENT[criterion.requirement]].append(
+            finding_codes[criterion.finding_id]
+        )
     return {
         "code": rule.code,
         "name": rule.name,
@@ -209,16 +208,11 @@ def latest_published_version() -> KnowledgeBaseVersion | None:
 
 @dataclass(frozen=True)
 class PendingPublication:
-    """What publishing now would do: the draft document, its problems and its changes."""
+    """What publishing now would do: the drafts' problems and their changes."""
 
-    document: dict[str, Any]
     problems: list[str]
     latest_number: int | None
     changes: list[knowledge_file.SectionChanges]
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.changes)
 
 
 def knowledge_base_pending_publication() -> PendingPublication:
@@ -226,7 +220,6 @@ def knowledge_base_pending_publication() -> PendingPublication:
     document = knowledge_base_document()
     latest = latest_published_version()
     return PendingPublication(
-        document=document,
         problems=knowledge_file.validate(document),
         latest_number=latest.number if latest else None,
         changes=knowledge_file.changes_between(latest.document if latest else None, document),

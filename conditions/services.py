@@ -22,11 +22,10 @@ from conditions.models import (
     RedFlagCriterion,
     RedFlagRule,
     Reference,
-    Requirement,
     ScoringPolicy,
 )
 from conditions.published import forget_latest_version
-from conditions.selectors import knowledge_base_document, latest_published_version
+from conditions.selectors import knowledge_base_document
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -45,11 +44,6 @@ LOAD_ORDER: tuple[type[models.Model], ...] = (
     RedFlagRule,
     RedFlagCriterion,
 )
-REQUIREMENT_OF_LIST = {
-    "requires_present": Requirement.PRESENT,
-    "requires_absent": Requirement.ABSENT,
-    "requires_any_of": Requirement.ANY_OF,
-}
 
 
 @dataclass
@@ -284,10 +278,10 @@ class _KnowledgeBaseSync:
             ("rule_id", "finding_id"),
             {
                 (rule_ids[rule["code"]], finding_ids[code]): {
-                    "requirement": REQUIREMENT_OF_LIST[requirement_list]
+                    "requirement": knowledge_file.REQUIREMENT_LISTS[requirement_list]
                 }
                 for rule in document["red_flag_rules"]
-                for requirement_list in REQUIREMENT_OF_LIST
+                for requirement_list in knowledge_file.REQUIREMENT_LISTS
                 for code in rule[requirement_list]
             },
         )
@@ -387,8 +381,10 @@ def knowledge_base_publish_if_changed(
     with transaction.atomic():
         _lock_for_publishing()
         document = knowledge_base_document()
-        latest = latest_published_version()
-        if latest is not None and latest.checksum == knowledge_file.checksum(document):
+        latest_checksum = (
+            KnowledgeBaseVersion.objects.latest_first().values_list("checksum", flat=True).first()
+        )
+        if latest_checksum == knowledge_file.checksum(document):
             return None
         return _publish(document=document, published_by=published_by, note=note)
 
@@ -423,8 +419,7 @@ def _publish(
     transaction.on_commit(forget_latest_version)
     return KnowledgeBaseVersion.objects.create(
         number=number,
-        document=document,
-        checksum=knowledge_file.checksum(document),
+        document=document,  # its checksum is derived when saved
         published_by=published_by,
         note=note,
     )
