@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from conditions.engine import Condition
-
 ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
 SNOMED_CT_SYSTEM = "http://snomed.info/sct"
 
@@ -22,11 +20,6 @@ _SNOMED_CT_ID = re.compile(r"[0-9]{6,18}")
 _RANGE = re.compile(r"\s*[–—-]\s*")
 # A range longer than this is more likely a typing error than a list anyone meant to send.
 MAX_RANGE_CODES = 10
-
-
-def condition_codes(condition: Condition) -> list[dict[str, str]]:
-    """The condition's ICD-10 codes, then its SNOMED CT concept, as ``{system, code}``."""
-    return condition_codes_from_text(condition.icd10, condition.snomed_ct)
 
 
 def condition_codes_from_text(icd10: str, snomed_ct: str) -> list[dict[str, str]]:

@@ -17,7 +17,7 @@ from typing import Any
 from api.presentation import about_you_items, asked_findings
 from api.schemas import AnswersIn
 from conditions.engine import Finding, KnowledgeBase
-from questionnaire.steps import STEP_TITLES
+from questionnaire.steps import ABOUT_YOU, STEP_TITLES
 
 CANONICAL_BASE = "http://symptomcheck.example/fhir"
 QUESTIONNAIRE_ID = "hip-pain"
@@ -35,7 +35,6 @@ MIN_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 
-ABOUT_YOU = "about_you"
 # Displays are the code systems' own, as FHIR asks; a form renderer may word them for patients.
 YES = {"system": YES_NO_SYSTEM, "code": "Y", "display": "Yes"}
 NO = {"system": YES_NO_SYSTEM, "code": "N", "display": "No"}

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from api.coding import condition_codes_from_text
+from conditions.choices import AnswerType
 from conditions.engine import Assessment, Condition, Contribution, KnowledgeBase, RankedCondition
 from conditions.engine.answers import MAX_AGE, MAX_DURATION_WEEKS, MIN_AGE
 from questionnaire.forms import AboutYouForm
@@ -22,7 +23,6 @@ DISCLAIMER = (
     "symptoms; in an emergency call your local emergency number."
 )
 # The questionnaire asks yes / no / not sure questions only (as the patient pages do).
-YES_NO = "yes_no"
 
 
 def questionnaire_payload(knowledge_base: KnowledgeBase) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def questionnaire_payload(knowledge_base: KnowledgeBase) -> dict[str, Any]:
 def asked_findings(knowledge_base: KnowledgeBase) -> list[Any]:
     """The yes / no findings, by step, then the curators' order, then code."""
     step_position = {step: position for position, step in enumerate(FINDING_STEPS)}
-    findings = [f for f in knowledge_base.findings.values() if f.answer_type == YES_NO]
+    findings = [f for f in knowledge_base.findings.values() if f.answer_type == AnswerType.YES_NO]
     return sorted(
         findings,
         key=lambda f: (step_position.get(f.section, len(step_position)), f.order, f.code),

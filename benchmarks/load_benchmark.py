@@ -225,13 +225,11 @@ def main() -> int:
     args = parser.parse_args()
 
     runtime = Path(tempfile.mkdtemp(prefix="symptomcheck-benchmark-"))
-    # The cache as the server would place it (memory-backed where /dev/shm exists), but fresh.
-    shared_memory = Path("/dev/shm")
-    cache = Path(
-        tempfile.mkdtemp(prefix="symptomcheck-benchmark-", dir=shared_memory)
-        if shared_memory.is_dir() and os.access(shared_memory, os.W_OK)
-        else runtime / "cache"
-    )
+    # The cache where the server would place it for this fresh runtime folder.
+    sys.path.insert(0, str(PROJECT_DIR))
+    from symptomcheck.environment import memory_backed_folder
+
+    cache = memory_backed_folder(runtime) or runtime / "cache"
     database_url = args.database_url or embedded_database_url()
     port = free_port()
     host = f"http://127.0.0.1:{port}"

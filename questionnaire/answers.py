@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from questionnaire.forms import NO, NOT_SURE, YES
+from questionnaire.forms import NO, YES, YES_NO_NOT_SURE
 from questionnaire.steps import (
     ABOUT_YOU,
     BODY_MAP_STEP,
@@ -76,7 +76,7 @@ def answer_lines(
             else str(_("%(weeks)s weeks") % {"weeks": about.get("duration_weeks")})
         )
         lines.append(AnswerLine(ABOUT_YOU, str(_("How long the pain has lasted")), duration))
-    labels = {YES: str(_("Yes")), NO: str(_("No")), NOT_SURE: str(_("Not sure"))}
+    labels = {answer: str(label) for answer, label in YES_NO_NOT_SURE}
     for step in STEP_TITLES:
         cleaned = cleaned_by_step.get(step)
         if step == ABOUT_YOU or not cleaned:

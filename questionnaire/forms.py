@@ -7,6 +7,7 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from conditions.engine.answers import MAX_AGE
 from questionnaire.steps import Question
 
 YES, NO, NOT_SURE = "yes", "no", "not_sure"
@@ -25,7 +26,6 @@ class YesNoNotSureChoices(BaseChoiceIterator):
 
 
 ANSWER_CHOICES = YesNoNotSureChoices()
-MAX_AGE = 120
 MAX_DURATION_WEEKS = 52 * 80
 SELECT_ANSWER = _("Select yes, no or not sure")
 NO_DURATION = _("Enter how many weeks, or tick \u201cI'm not sure how long\u201d")
@@ -129,12 +129,6 @@ class FindingsForm(QuestionForm):
             )
         self.helper = crispy_helper()
 
-    def findings(self) -> dict[str, bool]:
-        """The answered findings; "not sure" is left out, because unknown is not absent."""
-        return {
-            code: answer == YES for code, answer in self.cleaned_data.items() if answer in (YES, NO)
-        }
-
 
 class BodyMapForm(QuestionForm):
     """Where it hurts: one checkbox per place, drawn over a diagram of the hips, back and legs."""
@@ -152,10 +146,3 @@ class BodyMapForm(QuestionForm):
         self.questions = questions
         self.fields["locations"].choices = [(q.code, q.text) for q in questions]
         self.helper = crispy_helper()
-
-    def findings(self) -> dict[str, bool]:
-        """Places ticked are present and the others absent; nothing ticked tells us nothing."""
-        ticked = set(self.cleaned_data.get("locations") or [])
-        if not ticked:
-            return {}
-        return {question.code: question.code in ticked for question in self.questions}

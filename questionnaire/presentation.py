@@ -106,36 +106,32 @@ def likelihood_band(probability: float) -> tuple[str, int]:
     return str(_("Fits your answers a little")), 1
 
 
-def _reason(contribution: Any, finding_text: dict[str, str]) -> dict[str, Any]:
+def _reason(contribution: Any, knowledge_base: KnowledgeBase) -> dict[str, Any]:
     if contribution.finding == "duration":
         question = str(_("How long you have had the pain"))
         answer = DurationBin(contribution.answer).label
     else:
-        question = finding_text.get(contribution.finding, contribution.finding)
+        finding = knowledge_base.findings.get(contribution.finding)
+        question = finding.question if finding else contribution.finding
         answer = str(_("Yes")) if contribution.answer is True else str(_("No"))
     return {
         "question": question,
         "answer": answer,
-        "likelihood_ratio": contribution.likelihood_ratio,
     }
 
 
-def _condition_rows(
-    assessment: Assessment, finding_text: dict[str, str], knowledge_base: KnowledgeBase
-) -> list[dict[str, Any]]:
+def _condition_rows(assessment: Assessment, knowledge_base: KnowledgeBase) -> list[dict[str, Any]]:
     rows = []
     for position, ranked in enumerate(assessment.conditions):
         if position >= MAX_CONDITIONS_SHOWN:
             break
         if position >= 3 and ranked.probability < MIN_PROBABILITY_SHOWN:
             break
-        rows.append(_condition_row(ranked, finding_text, knowledge_base))
+        rows.append(_condition_row(ranked, knowledge_base))
     return rows
 
 
-def _condition_row(
-    ranked: RankedCondition, finding_text: dict[str, str], knowledge_base: KnowledgeBase
-) -> dict[str, Any]:
+def _condition_row(ranked: RankedCondition, knowledge_base: KnowledgeBase) -> dict[str, Any]:
     words, blocks = likelihood_band(ranked.probability)
     condition = knowledge_base.condition(ranked.code)
     supporting = [c for c in ranked.contributions if c.log_likelihood_ratio > 0]
@@ -147,8 +143,8 @@ def _condition_row(
         "blocks": blocks,
         "summary": condition.summary,
         "doctor_checks": condition.doctor_checks,
-        "for": [_reason(c, finding_text) for c in supporting[:MAX_REASONS_SHOWN]],
-        "against": [_reason(c, finding_text) for c in against[:MAX_REASONS_SHOWN]],
+        "for": [_reason(c, knowledge_base) for c in supporting[:MAX_REASONS_SHOWN]],
+        "against": [_reason(c, knowledge_base) for c in against[:MAX_REASONS_SHOWN]],
     }
 
 
@@ -182,16 +178,14 @@ def result_context(stored: dict[str, Any]) -> dict[str, Any]:
     knowledge_base = published_knowledge_base()
     answers = answers_from_mapping(stored["answers"], knowledge_base=knowledge_base)
     assessment = assess(knowledge_base, answers)
-    finding_text = {code: finding.question for code, finding in knowledge_base.findings.items()}
     other_words, other_blocks = likelihood_band(assessment.other_causes)
     return {
-        "assessment": assessment,
         "card": URGENCY_CARDS[assessment.triage],
         "is_emergency": assessment.triage is Triage.EMERGENCY,
         "is_self_care": assessment.triage is Triage.SELF_CARE,
         "safety_net": SAFETY_NET,
         "reasons": [_reason_text(reason, knowledge_base) for reason in assessment.triage_reasons],
-        "conditions": _condition_rows(assessment, finding_text, knowledge_base),
+        "conditions": _condition_rows(assessment, knowledge_base),
         "other_causes": {"likelihood": other_words, "blocks": other_blocks},
         "answer_lines": stored.get("lines", []),
         "interrupted": stored.get("interrupted", False),

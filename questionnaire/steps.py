@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from conditions.choices import AnswerType
 from conditions.engine import KnowledgeBase, Triage
 
 ABOUT_YOU = "about_you"
@@ -95,7 +96,7 @@ def questions_of(knowledge_base: KnowledgeBase) -> tuple[Question, ...]:
             max_age=finding.max_age,
         )
         for finding in knowledge_base.findings.values()
-        if finding.answer_type == "yes_no"
+        if finding.answer_type == AnswerType.YES_NO
     )
     _questions_of_snapshot[:] = [(knowledge_base, questions)]
     return questions
@@ -111,7 +112,7 @@ def emergency_steps(knowledge_base: KnowledgeBase) -> frozenset[str]:
         code
         for rule in knowledge_base.red_flag_rules
         if rule.urgency is Triage.EMERGENCY and not rule.is_floor
-        for code in (*rule.requires_present, *rule.requires_any_of)
+        for code in rule.warning_findings
     }
     sections = {knowledge_base.findings[code].section for code in codes}
     return frozenset({ABOUT_YOU, *sections})

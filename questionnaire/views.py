@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from conditions.engine import KnowledgeBase, Triage, answers_from_mapping, assess
+from conditions.engine import (
+    Assessment,
+    KnowledgeBase,
+    Triage,
+    answers_from_mapping,
+    assess,
+)
 from conditions.published import published_knowledge_base
 from questionnaire.answers import answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
@@ -58,18 +64,19 @@ class CheckAnswersForm(forms.Form):
     """The "Check your answers" step: nothing to fill in; the template lists the answers."""
 
 
-def questionnaire_rate(group: str, request: HttpRequest) -> str:
-    """Submissions allowed per client address (read per request, so it can be changed)."""
-    return settings.QUESTIONNAIRE_RATE_LIMIT
+def rate_from_setting(name: str):
+    """A django-ratelimit rate read from a setting on each request (so tests can change it)."""
 
+    def rate(group: str, request: HttpRequest) -> str:
+        return getattr(settings, name)
 
-def summary_pdf_rate(group: str, request: HttpRequest) -> str:
-    """PDF summaries allowed per client address (read per request, so it can be changed)."""
-    return settings.SUMMARY_PDF_RATE_LIMIT
+    return rate
 
 
 @method_decorator(
-    ratelimit(key="ip", rate=questionnaire_rate, method="POST", block=True),
+    ratelimit(
+        key="ip", rate=rate_from_setting("QUESTIONNAIRE_RATE_LIMIT"), method="POST", block=True
+    ),
     name="post",
 )
 class QuestionnaireWizard(NamedUrlSessionWizardView):
@@ -85,8 +92,8 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
     storage_name = "questionnaire.storage.ChangedOnlySessionStorage"
 
     # --- what each step asks -------------------------------------------------------------
-    # formtools asks for the form list (and so for each step's questions) many times a request:
-    # the snapshot is read once per request, and the age once per version of "About you".
+    # Every step's condition needs the snapshot and the age: the snapshot is read once per
+    # request, and the age is kept beside the answers when "About you" is stored.
     _knowledge_base: KnowledgeBase | None = None
 
     def knowledge_base(self) -> KnowledgeBase:
@@ -110,8 +117,11 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         return self.remember_age(about)
 
     def remember_age(self, about: dict[str, Any]) -> int | None:
+        """Validate stored "About you" answers and keep their age (None when they are invalid)."""
         form = AboutYouForm(data=about, prefix=self.get_form_prefix(ABOUT_YOU, AboutYouForm))
-        age = form.cleaned_data["age"] if form.is_valid() else None
+        return self.keep_age(form.cleaned_data["age"] if form.is_valid() else None)
+
+    def keep_age(self, age: int | None) -> int | None:
         self.storage.extra_data = {**self.storage.extra_data, AGE_KEY: age}
         return age
 
@@ -150,7 +160,7 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
 
     def process_step(self, form: forms.Form) -> dict[str, Any]:
         if self.steps.current == ABOUT_YOU:
-            self.storage.extra_data = {**self.storage.extra_data, AGE_KEY: form.cleaned_data["age"]}
+            self.keep_age(form.cleaned_data["age"])
         return super().process_step(form)
 
     def process_step_data(self) -> dict[str, Any]:
@@ -172,10 +182,9 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         cleaned = self.cleaned_so_far()
         if ABOUT_YOU not in cleaned:
             return None
-        answers = answers_from_mapping(answers_mapping(cleaned, self.questions()))
-        assessment = assess(knowledge_base, answers)
+        answers, assessment = self.assessed(cleaned)
         if assessment.triage is Triage.EMERGENCY and assessment.fired_red_flags:
-            return self.finish(cleaned, interrupted=True)
+            return self.finish(cleaned, answers, assessment, interrupted=True)
         return None
 
     def cleaned_so_far(self) -> dict[str, dict[str, Any]]:
@@ -199,7 +208,6 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             step_title=STEP_TITLES.get(step, _("Check your answers")),
             is_body_map=step == BODY_MAP_STEP,
             is_check_answers=step == CHECK_ANSWERS,
-            return_to_check=bool(self.request.GET.get(RETURN_TO_CHECK)),
             shared_questions_key=shared_questions_key(step, form),
         )
         if step == CHECK_ANSWERS:
@@ -231,13 +239,22 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         cleaned = {
             step: form.cleaned_data for step, form in forms_by_step.items() if step != CHECK_ANSWERS
         }
-        return self.finish(cleaned, interrupted=False)
+        return self.finish(cleaned, *self.assessed(cleaned), interrupted=False)
 
-    def finish(self, cleaned: dict[str, dict[str, Any]], *, interrupted: bool) -> HttpResponse:
-        questions = self.questions()
-        answers = answers_mapping(cleaned, questions)
-        knowledge_base = self.knowledge_base()
-        assessment = assess(knowledge_base, answers_from_mapping(answers))
+    def assessed(self, cleaned: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], Assessment]:
+        """The answers as the engine takes them, and the engine's assessment of them."""
+        answers = answers_mapping(cleaned, self.questions())
+        return answers, assess(self.knowledge_base(), answers_from_mapping(answers))
+
+    def finish(
+        self,
+        cleaned: dict[str, dict[str, Any]],
+        answers: dict[str, Any],
+        assessment: Assessment,
+        *,
+        interrupted: bool,
+    ) -> HttpResponse:
+        """Keep the anonymous copy, put the result in the session, and show it."""
         kept = completed_assessment_create(
             answers=answers, assessment=assessment, interrupted=interrupted
         )
@@ -245,13 +262,14 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         # Answers that fired a warning sign are marked in the doctor's summary.
         warning_codes = frozenset(
             code
-            for rule in knowledge_base.red_flag_rules
+            for rule in self.knowledge_base().red_flag_rules
             if rule.code in assessment.fired_red_flags
-            for code in (*rule.requires_present, *rule.requires_any_of)
+            for code in rule.warning_findings
         )
+        lines = answer_lines(cleaned, self.questions(), warning_codes)
         self.request.session[SESSION_RESULT_KEY] = {
             "answers": answers,
-            "lines": [asdict(line) for line in answer_lines(cleaned, questions, warning_codes)],
+            "lines": [asdict(line) for line in lines],
             "interrupted": interrupted,
         }
         # Reset the wizard before anything touches the session again (formtools PR #140).
@@ -275,7 +293,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     return render(request, "questionnaire/summary.html", result_context(stored))
 
 
-@ratelimit(key="ip", rate=summary_pdf_rate, block=True)
+@ratelimit(key="ip", rate=rate_from_setting("SUMMARY_PDF_RATE_LIMIT"), block=True)
 def summary_pdf(request: HttpRequest) -> HttpResponse:
     """The doctor's summary as a PDF, rendered on the server from the same template."""
     stored = request.session.get(SESSION_RESULT_KEY)

@@ -144,6 +144,11 @@ class RedFlagRule:
     message: str
     reason: str
 
+    @property
+    def warning_findings(self) -> tuple[str, ...]:
+        """The findings whose "yes" can fire this rule (those it needs present, or any one of)."""
+        return (*self.requires_present, *self.requires_any_of)
+
 
 @dataclass(frozen=True, eq=False)
 class KnowledgeBase:
