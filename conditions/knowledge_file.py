@@ -25,6 +25,7 @@ from conditions.choices import (
     Requirement,
     TriageLevel,
 )
+from conditions.engine.knowledge import OTHER_CAUSES_CODE
 
 FORMAT_VERSION = 1
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -33,7 +34,6 @@ REFERENCE_KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 OLDEST_AGE = 120
 # Shares are written with two decimals; binary rounding must not make 0.45 + 0.55 exceed 1.
 SUM_TOLERANCE = 1e-9
-OTHER_CAUSES_CODE = "other_causes"
 
 LIST_SECTIONS = ("age_bands", "references", "findings", "conditions", "red_flag_rules")
 TOP_LEVEL_KEYS = ("format_version", "scoring", *LIST_SECTIONS)

@@ -28,6 +28,7 @@ from conditions.choices import (
 from conditions.knowledge_file import (
     CODE_PATTERN,
     OLDEST_AGE,
+    OTHER_CAUSES_CODE,
     REFERENCE_KEY_PATTERN,
     SUM_TOLERANCE,
 )
@@ -544,7 +545,7 @@ class Condition(models.Model):
                 violation_error_message="Only one condition can be the “other causes” class.",
             ),
             models.CheckConstraint(
-                condition=Q(is_other_causes=False) | Q(code="other_causes"),
+                condition=Q(is_other_causes=False) | Q(code=OTHER_CAUSES_CODE),
                 name="condition_other_causes_class_is_coded_other_causes",
                 violation_error_message="The “other causes” class must have the code other_causes.",
             ),

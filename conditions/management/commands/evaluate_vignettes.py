@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conditions.engine import KnowledgeBase, KnowledgeBaseError, knowledge_base_from_document
@@ -21,7 +22,7 @@ from conditions.evaluation import evaluate, report_as_dict, report_lines
 from conditions.knowledge_file import KnowledgeFileError, read_knowledge_document
 from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base
 
-SEED_KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+SEED_KNOWLEDGE = Path(settings.BASE_DIR) / "knowledge"
 
 
 class Command(BaseCommand):
