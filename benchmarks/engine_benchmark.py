@@ -112,7 +112,7 @@ def synthetic_document(conditions: int, findings: int, rng: random.Random) -> di
         {
             "code": f"rule_{n:02}",
             "urgency": rng.choice(["emergency", "urgent", "soon"]),
-            "is_floor": n % 4 == 0,
+            "concern": f"concern {n}",
             "min_age": None,
             "max_age": None,
             "duration_min_weeks": None,

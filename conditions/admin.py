@@ -301,14 +301,23 @@ class FindingAdmin(SpreadsheetHistoryAdmin):
         "baseline_child",
         "baseline_expert_estimate",
     )
-    list_filter = ("section", "answer_type", "blocks_self_care", "baseline_expert_estimate")
+    list_filter = (
+        "section",
+        "answer_type",
+        "allows_not_sure",
+        "blocks_self_care",
+        "baseline_expert_estimate",
+    )
     search_fields = ("code", "question")
     ordering = ("section", "order", "code")
-    autocomplete_fields = ("baseline_reference", "implies")
+    autocomplete_fields = ("baseline_reference", "implies", "follow_up_for")
     fieldsets = (
         (None, {"fields": ("code", "question", "help_text", "answer_type")}),
         ("Where it is asked", {"fields": ("section", "order", "min_age", "max_age")}),
-        ("Triage and scoring", {"fields": ("blocks_self_care", "implies")}),
+        (
+            "Triage and scoring",
+            {"fields": ("blocks_self_care", "allows_not_sure", "follow_up_for", "implies")},
+        ),
         (
             "Baseline: how often anyone with hip pain answers yes",
             {
@@ -389,17 +398,21 @@ class EvidenceAdmin(SpreadsheetHistoryAdmin):
 
 @admin.register(RedFlagRule)
 class RedFlagRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "urgency", "is_floor", "min_age", "max_age")
-    list_filter = ("urgency", "is_floor", "expert_estimate")
-    search_fields = ("code", "name", "reason")
-    autocomplete_fields = ("reference",)
+    list_display = ("code", "name", "urgency", "concern", "min_age", "max_age")
+    list_filter = ("urgency", "cap_unless_ranked_first", "expert_estimate")
+    search_fields = ("code", "name", "concern", "reason")
+    autocomplete_fields = ("reference", "concern_conditions")
     fieldsets = (
-        (None, {"fields": ("code", "name", "urgency", "is_floor")}),
+        (None, {"fields": ("code", "name", "urgency")}),
         (
-            "When it applies",
+            "When it applies (every rule is a floor: the conditions that fit may raise the level)",
             {"fields": ("min_age", "max_age", "duration_min_weeks", "duration_below_weeks")},
         ),
-        ("What the person reads", {"fields": ("message", "reason")}),
+        (
+            "What it is there to catch",
+            {"fields": ("concern", "concern_conditions", "cap_unless_ranked_first")},
+        ),
+        ("What the person reads", {"fields": ("message", "if_unanswered", "reason")}),
         ("Source", {"fields": SOURCE_FIELDS}),
     )
     inlines = [RedFlagCriterionInline]

@@ -60,3 +60,6 @@ class Requirement(models.TextChoices):
     PRESENT = "present", "Must be answered yes"
     ABSENT = "absent", "Must be answered no"
     ANY_OF = "any_of", "One of the “any of” findings answered yes"
+    # Not needed for the rule to fire: a confirmed "no" (e.g. "can bear weight") lets the rule's
+    # own level stand in for its concern conditions' levels (triage-policy.md §1, the exception).
+    QUALIFIER_ABSENT = "qualifier_absent", "Qualifier: answered no before the rule caps its concern"

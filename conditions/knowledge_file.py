@@ -332,6 +332,8 @@ FINDING = {
     "min_age": Field(AGE, default=None),
     "max_age": Field(AGE, default=None),
     "blocks_self_care": Field(Boolean(), default=False),
+    "allows_not_sure": Field(Boolean(), default=True),
+    "follow_up_for": Field(FindingCode(), default=None),
     "implies": Field(FindingCode(), default=None),
     "baseline": Field(
         Nested(
@@ -386,7 +388,9 @@ RED_FLAG_RULE = {
     "code": Field(_code_kind()),
     "name": Field(Text(max_length=200, required=True)),
     "urgency": Field(Choice(TriageLevel)),
-    "is_floor": Field(Boolean(), default=False),
+    "concern": Field(Text(max_length=200, required=True)),
+    "concern_conditions": Field(ListOf(item=_code_kind()), default=[]),
+    "cap_unless_ranked_first": Field(Boolean(), default=False),
     "min_age": Field(AGE, default=None),
     "max_age": Field(AGE, default=None),
     "duration_min_weeks": Field(WEEKS, default=None),
@@ -394,7 +398,9 @@ RED_FLAG_RULE = {
     "requires_present": Field(ListOf(item=_code_kind()), default=[]),
     "requires_absent": Field(ListOf(item=_code_kind()), default=[]),
     "requires_any_of": Field(ListOf(item=_code_kind()), default=[]),
+    "qualifier_absent": Field(ListOf(item=_code_kind()), default=[]),
     "message": Field(Text(required=True)),
+    "if_unanswered": Field(Text(required=True)),
     "reason": Field(Text(required=True)),
     **SOURCING,
 }
@@ -403,6 +409,7 @@ REQUIREMENT_LISTS = {
     "requires_present": Requirement.PRESENT,
     "requires_absent": Requirement.ABSENT,
     "requires_any_of": Requirement.ANY_OF,
+    "qualifier_absent": Requirement.QUALIFIER_ABSENT,
 }
 
 SECTION_SPECS: dict[str, tuple[Mapping[str, Field], str]] = {
@@ -474,6 +481,7 @@ class _Validator:
             self.check_condition(condition)
         self.check_other_causes()
         self.check_implications()
+        self.check_follow_ups()
         for rule in document.get("red_flag_rules", []):
             self.check_red_flag_rule(rule)
 
@@ -662,6 +670,23 @@ class _Validator:
                             f"({population}), but {code} implies {target}",
                         )
 
+    def check_follow_ups(self) -> None:
+        findings = {entry["code"]: entry for entry in self.document.get("findings", [])}
+        followed: set[str] = set()
+        for code, finding in findings.items():
+            target = finding.get("follow_up_for")
+            if target is None:
+                continue
+            where = f"findings[{code}].follow_up_for"
+            if target not in findings or target == code:
+                self.add(where, f"{target!r} is not another finding of this knowledge base")
+            elif not findings[target].get("allows_not_sure", True):
+                self.add(where, f"{target} cannot be answered not sure, so it needs no follow-up")
+            elif findings[target].get("follow_up_for") is not None or target in followed:
+                self.add(where, f"{target} already has a follow-up or is one")
+            else:
+                followed.add(target)
+
     def check_red_flag_rule(self, rule: Mapping) -> None:
         where = f"red_flag_rules[{rule['code']}]"
         self.check_age_range(where, rule)
@@ -681,6 +706,19 @@ class _Validator:
                         f"finding {code!r} is named more than once in the rule",
                     )
                 named.add(code)
+        condition_codes = {
+            entry["code"]
+            for entry in self.document.get("conditions", [])
+            if not entry.get("is_other_causes")
+        }
+        for code in rule.get("concern_conditions", []):
+            if code not in condition_codes:
+                self.add(f"{where}.concern_conditions", f"{code!r} is not a named condition")
+        if rule.get("qualifier_absent") and not rule.get("concern_conditions"):
+            self.add(
+                f"{where}.qualifier_absent",
+                "a qualifier caps the rule's concern conditions: name them in concern_conditions",
+            )
         if not rule.get("requires_present") and not rule.get("requires_any_of"):
             self.add(
                 where,
@@ -719,6 +757,7 @@ def canonical(document: Mapping) -> dict[str, Any]:
             key=lambda evidence: (evidence["finding"], evidence["population"])
         )
     for rule in result["red_flag_rules"]:
+        rule["concern_conditions"] = sorted(rule["concern_conditions"])
         for requirement in REQUIREMENT_LISTS:
             rule[requirement] = sorted(rule[requirement])
     return result

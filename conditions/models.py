@@ -378,6 +378,26 @@ class Finding(models.Model):
             "(triage policy §2)."
         ),
     )
+    allows_not_sure = models.BooleanField(
+        "may be answered “not sure”",
+        default=True,
+        help_text=(
+            "Untick for a warning sign the person knows from their own experience (a fall, "
+            "whether they can stand on the leg): it is asked as yes / no (triage-policy.md §3)."
+        ),
+    )
+    follow_up_for = models.ForeignKey(
+        "self",
+        # Deleting the finding it follows up leaves this one an ordinary question.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text=(
+            "Asked only when that finding is answered “not sure”; its answer then counts as "
+            "that finding's (a temperature not measured: “Do you feel hot or shivery?”)."
+        ),
+    )
     implies = models.ForeignKey(
         "self",
         # Deleting the implied finding leaves the other one standing on its own.
@@ -665,11 +685,37 @@ class RedFlagRule(SourcedFigure):
         max_length=200, help_text="For curators, e.g. “Suspected hip fracture”."
     )
     urgency = models.CharField(max_length=10, choices=TriageLevel.choices)
-    is_floor = models.BooleanField(
-        "at least this level",
+    concern = models.CharField(
+        max_length=200,
+        help_text=(
+            "What the warning sign may mean, in plain words the person understands, e.g. "
+            "“pressure on the nerves at the base of the spine (cauda equina syndrome)”. The "
+            "result leads with it when the rule sets the level."
+        ),
+    )
+    concern_conditions = models.ManyToManyField(
+        "Condition",
+        blank=True,
+        related_name="red_flag_rules",
+        help_text=(
+            "The conditions this rule is there to catch. An emergency rule guards them: while "
+            "its warning signs are unanswered and none is answered yes, such a condition brings "
+            "a same-day level, not an emergency (triage-policy.md §3)."
+        ),
+    )
+    cap_unless_ranked_first = models.BooleanField(
+        "cap unless ranked first",
         default=False,
         help_text=(
-            "Tick when the triage policy says “at least” this level, so a higher level still wins."
+            "With qualifier findings confirmed “no”, the rule's level replaces its concern "
+            "conditions' levels; tick to keep a concern's own level when it ranks first "
+            "(adult fever: septic arthritis ranked first stays an emergency)."
+        ),
+    )
+    if_unanswered = models.TextField(
+        help_text=(
+            "What the person reads when this rule's warning signs are unanswered and would raise "
+            "the level, action first, e.g. “If you cannot put weight on the leg, call 999.”"
         ),
     )
     min_age = models.PositiveSmallIntegerField(
@@ -698,7 +744,7 @@ class RedFlagRule(SourcedFigure):
     )
 
     objects = RedFlagRuleQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[concern_conditions])
 
     class Meta:
         verbose_name = "red-flag rule"
@@ -730,7 +776,7 @@ class RedFlagCriterion(models.Model):
     rule = models.ForeignKey(RedFlagRule, on_delete=models.CASCADE, related_name="criteria")
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="red_flag_criteria")
     requirement = models.CharField(
-        max_length=10, choices=Requirement.choices, default=Requirement.PRESENT
+        max_length=20, choices=Requirement.choices, default=Requirement.PRESENT
     )
 
     history = HistoricalRecords()

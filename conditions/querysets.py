@@ -15,7 +15,7 @@ class ConditionQuerySet(models.QuerySet["Condition"]):
 
 class RedFlagRuleQuerySet(models.QuerySet["RedFlagRule"]):
     def with_criteria(self) -> Self:
-        return self.prefetch_related("criteria")
+        return self.prefetch_related("criteria", "concern_conditions")
 
 
 class KnowledgeBaseVersionQuerySet(models.QuerySet["KnowledgeBaseVersion"]):

@@ -170,6 +170,7 @@ class _KnowledgeBaseSync:
                             "min_age",
                             "max_age",
                             "blocks_self_care",
+                            "allows_not_sure",
                         )
                     },
                     "baseline_adult": finding["baseline"]["adult"],
@@ -180,7 +181,8 @@ class _KnowledgeBaseSync:
             },
         )
         finding_ids = {code: row.pk for (code,), row in findings.items()}
-        self.sync_implications(findings, finding_ids)
+        self.sync_finding_links(findings, finding_ids, "implies")
+        self.sync_finding_links(findings, finding_ids, "follow_up_for")
         conditions = self.sync(
             Condition,
             ("code",),
@@ -258,12 +260,14 @@ class _KnowledgeBaseSync:
                         for name in (
                             "name",
                             "urgency",
-                            "is_floor",
+                            "concern",
+                            "cap_unless_ranked_first",
                             "min_age",
                             "max_age",
                             "duration_min_weeks",
                             "duration_below_weeks",
                             "message",
+                            "if_unanswered",
                             "reason",
                         )
                     },
@@ -273,6 +277,7 @@ class _KnowledgeBaseSync:
             },
         )
         rule_ids = {code: row.pk for (code,), row in rules.items()}
+        self.sync_concern_conditions(rules, conditions)
         self.sync(
             RedFlagCriterion,
             ("rule_id", "finding_id"),
@@ -330,18 +335,43 @@ class _KnowledgeBaseSync:
         counts.deleted += len(existing)
         return rows
 
-    def sync_implications(self, findings: dict[tuple, Finding], finding_ids: dict) -> None:
-        """Point each finding at the one it implies (a second pass: both rows must exist)."""
-        counts = self.report.counts.setdefault("finding implications", RowCounts())
+    def sync_finding_links(
+        self, findings: dict[tuple, Finding], finding_ids: dict, link: str
+    ) -> None:
+        """Point each finding at the one named in ``link`` (``implies`` or ``follow_up_for``).
+
+        A second pass: both rows must exist first.
+        """
+        label = {"implies": "finding implications", "follow_up_for": "finding follow-ups"}[link]
+        counts = self.report.counts.setdefault(label, RowCounts())
         for finding in self.document["findings"]:
             row = findings[(finding["code"],)]
-            wanted = finding_ids[finding["implies"]] if finding["implies"] else None
-            if row.implies_id == wanted:
+            wanted = finding_ids[finding[link]] if finding[link] else None
+            if getattr(row, f"{link}_id") == wanted:
                 counts.unchanged += 1
                 continue
-            row.implies_id = wanted
+            setattr(row, f"{link}_id", wanted)
             row.save()
             counts.updated += 1
+
+    def sync_concern_conditions(
+        self, rules: dict[tuple, RedFlagRule], conditions: dict[tuple, Condition]
+    ) -> None:
+        """Link each red-flag rule to the conditions it is there to catch."""
+        links = RedFlagRule.concern_conditions.through
+        current: dict[int, set[int]] = {row.pk: set() for row in rules.values()}
+        for rule_id, condition_id in links.objects.values_list("redflagrule_id", "condition_id"):
+            current.setdefault(rule_id, set()).add(condition_id)
+        counts = self.report.counts.setdefault("red-flag concerns", RowCounts())
+        for rule in self.document["red_flag_rules"]:
+            row = rules[(rule["code"],)]
+            wanted = {conditions[(code,)].pk for code in rule["concern_conditions"]}
+            added, removed = wanted - current[row.pk], current[row.pk] - wanted
+            if added or removed:
+                row.concern_conditions.set(wanted)
+            counts.created += len(added)
+            counts.deleted += len(removed)
+            counts.unchanged += len(wanted & current[row.pk])
 
     def sync_condition_references(self, conditions: dict[tuple, Condition]) -> None:
         """Link each condition to its general references, touching only links that differ."""

@@ -154,7 +154,7 @@ def _reason_text(reason: TriageReason, knowledge_base: KnowledgeBase) -> str:
     Red-flag messages are the curators' words from the knowledge base; the other reasons are
     worded here, so that they can be translated.
     """
-    if reason.kind in (ReasonKind.RED_FLAG, ReasonKind.RED_FLAG_FLOOR):
+    if reason.kind is ReasonKind.RED_FLAG:
         return reason.message
     if reason.kind is ReasonKind.DEFAULT:
         return str(_("None of the listed conditions clearly fits your answers."))

@@ -111,7 +111,7 @@ def emergency_steps(knowledge_base: KnowledgeBase) -> frozenset[str]:
     codes = {
         code
         for rule in knowledge_base.red_flag_rules
-        if rule.urgency is Triage.EMERGENCY and not rule.is_floor
+        if rule.urgency is Triage.EMERGENCY
         for code in rule.warning_findings
     }
     sections = {knowledge_base.findings[code].section for code in codes}

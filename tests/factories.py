@@ -190,7 +190,9 @@ class RedFlagRuleFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"red_flag_{n}")
     name = "Suspected emergency"
     urgency = TriageLevel.EMERGENCY
+    concern = "a condition that needs treating now"
     message = "Go to an emergency department now."
+    if_unanswered = "If this applies to you, go to an emergency department now."
     reason = "A combination that needs examining now."
     expert_estimate = True
     present_finding = factory.RelatedFactory(
@@ -293,7 +295,10 @@ def minimal_document() -> dict:
                 "name": "Possible septic arthritis",
                 "urgency": "emergency",
                 "requires_present": ["fever", "unable_to_bear_weight"],
+                "concern": "an infection in the hip joint",
+                "concern_conditions": ["septic_arthritis"],
                 "message": "Go to an emergency department now.",
+                "if_unanswered": "If you have a temperature and cannot stand, go to A&E now.",
                 "reason": "Fever and unable to bear weight: septic arthritis until proven "
                 "otherwise.",
                 "expert_estimate": True,

@@ -22,7 +22,7 @@ from .knowledge import (
 from .knowledge_document import knowledge_base_from_document
 from .scoring import DurationBin
 from .triage import Triage, most_urgent
-from .triage_rules import ReasonKind, TriageReason
+from .triage_rules import ReasonKind, TriageReason, UnansweredWarningSign
 
 __all__ = [
     "AgeBand",
@@ -45,6 +45,7 @@ __all__ = [
     "Sex",
     "Triage",
     "TriageReason",
+    "UnansweredWarningSign",
     "answers_from_mapping",
     "assess",
     "knowledge_base_from_document",

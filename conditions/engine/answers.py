@@ -79,6 +79,24 @@ class Answers:
         # answers give bit-identical scores, whatever order the form listed them in.
         object.__setattr__(self, "findings", MappingProxyType(dict(sorted(self.findings.items()))))
 
+    def with_follow_ups(self, follow_ups: Mapping[str, str]) -> Answers:
+        """These answers with each follow-up's answer counted as the finding it follows up.
+
+        ``follow_ups`` maps a finding to its follow-up (fever → feels hot or shivery). The
+        follow-up counts only when the finding itself is unknown ("not sure"); either way it is
+        not scored on its own.
+        """
+        if not any(code in self.findings for code in follow_ups.values()):
+            return self
+        findings = dict(self.findings)
+        for asked, follow_up in follow_ups.items():
+            answer = findings.pop(follow_up, None)
+            if answer is not None and asked not in findings:
+                findings[asked] = answer
+        return Answers(
+            age=self.age, sex=self.sex, duration_weeks=self.duration_weeks, findings=findings
+        )
+
 
 def answers_from_mapping(
     mapping: Mapping[str, Any], *, knowledge_base: KnowledgeBase | None = None

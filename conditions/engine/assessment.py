@@ -30,7 +30,7 @@ from .scoring import (
     score_classes,
 )
 from .triage import Triage
-from .triage_rules import TriageReason, decide_triage
+from .triage_rules import TriageReason, UnansweredWarningSign, decide_triage
 
 # Display limits, not clinical figures: the seeded knowledge base (18 named conditions) is
 # always explained in full.
@@ -181,11 +181,17 @@ class Assessment:
     excluded_by_sex: tuple[str, ...]
     knowledge_base_version: int
     fired_red_flags: tuple[str, ...]
+    # Red-flag rules that could still fire on unanswered findings, more urgent than ``triage``.
+    unanswered_warning_signs: tuple[UnansweredWarningSign, ...] = ()
 
 
 def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
-    """Rank the conditions that fit ``answers`` and decide how urgently to see a professional."""
+    """Rank the conditions that fit ``answers`` and decide how urgently to see a professional.
+
+    A follow-up's answer counts as the finding it follows up when that one is "not sure".
+    """
     tables = knowledge_base.score_tables
+    answers = answers.with_follow_ups(tables.follow_ups)
     scored = score_classes(tables, answers)
     scores = scored.scores
     other_index = len(knowledge_base.conditions)
@@ -243,6 +249,7 @@ def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
         excluded_by_sex=scored.excluded_by_sex,
         knowledge_base_version=knowledge_base.version,
         fired_red_flags=decision.fired_red_flags,
+        unanswered_warning_signs=decision.unanswered_warning_signs,
     )
 
 

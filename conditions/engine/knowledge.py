@@ -71,6 +71,10 @@ class Finding:
     baseline_child: float
     # A finding whose "yes" implies another's (stiff over an hour → stiff over 30 minutes).
     implies: str | None = None
+    # A warning sign people know from their own experience is asked as yes / no only.
+    allows_not_sure: bool = True
+    # Asked when that finding is answered "not sure"; its answer then counts as that finding's.
+    follow_up_for: str | None = None
 
     def baseline(self, population: Population) -> float:
         """P(yes) among all people consulting with hip pain in ``population``."""
@@ -128,12 +132,18 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class RedFlagRule:
-    """A pattern that sets the urgency (or, with ``is_floor``, a minimum) whatever the ranking."""
+    """A pattern of answers that sets at least its level, whatever the ranking (a floor).
+
+    ``concern`` says in plain words what it may mean; ``concern_conditions`` are the conditions
+    it is there to catch. With every ``qualifier_absent`` finding answered "no" (confirmed, never
+    "not sure"), the rule's level stands in for its concern conditions' own levels, unless
+    ``cap_unless_ranked_first`` and the concern ranks first (triage-policy.md §1).
+    ``if_unanswered`` is what the person reads when its warning signs are unanswered (§3).
+    """
 
     code: str
     name: str
     urgency: Triage
-    is_floor: bool
     min_age: int | None
     max_age: int | None
     duration_min_weeks: float | None
@@ -143,6 +153,11 @@ class RedFlagRule:
     requires_any_of: tuple[str, ...]
     message: str
     reason: str
+    concern: str = ""
+    concern_conditions: tuple[str, ...] = ()
+    qualifier_absent: tuple[str, ...] = ()
+    cap_unless_ranked_first: bool = False
+    if_unanswered: str = ""
 
     @property
     def warning_findings(self) -> tuple[str, ...]:
@@ -181,6 +196,11 @@ class KnowledgeBase:
         """The named condition (or ``other_causes``) with this code; KeyError if unknown."""
         index = self.score_tables.class_index[code]
         return self.other_causes if index == len(self.conditions) else self.conditions[index]
+
+    @property
+    def follow_ups(self) -> Mapping[str, str]:
+        """Finding code → the code of its follow-up, asked when it is answered "not sure"."""
+        return self.score_tables.follow_ups
 
     @property
     def blocks_self_care(self) -> frozenset[str]:

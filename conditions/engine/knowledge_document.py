@@ -63,14 +63,16 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
         ):
             raise KnowledgeBaseError(f"finding {finding.code}: baselines must be within (0, 1)")
     _check_implications(findings)
+    _check_follow_ups(findings)
     others = [c for c in classes if c.is_other_causes]
     if len(others) != 1 or others[0].code != OTHER_CAUSES_CODE:
         raise KnowledgeBaseError("Exactly one condition, other_causes, must have is_other_causes")
     for condition in classes:
         _check_condition(condition, findings, age_bands)
     _check_other_causes(others[0], age_bands)
+    named_codes = {c.code for c in classes if not c.is_other_causes}
     for rule in rules:
-        _check_rule(rule, findings)
+        _check_rule(rule, findings, named_codes)
 
     named = tuple(sorted((c for c in classes if not c.is_other_causes), key=lambda c: c.code))
     tables = build_score_tables(
@@ -133,6 +135,8 @@ def _finding(entry: Mapping[str, Any]) -> Finding:
         baseline_adult=float(baseline["adult"]),
         baseline_child=float(baseline["child"]),
         implies=entry.get("implies") or None,
+        allows_not_sure=bool(entry.get("allows_not_sure", True)),
+        follow_up_for=entry.get("follow_up_for") or None,
     )
 
 
@@ -183,7 +187,6 @@ def _red_flag_rule(entry: Mapping[str, Any]) -> RedFlagRule:
         code=str(entry["code"]),
         name=str(entry.get("name", entry["code"])),
         urgency=Triage(entry["urgency"]),
-        is_floor=bool(entry.get("is_floor", False)),
         min_age=entry.get("min_age"),
         max_age=entry.get("max_age"),
         duration_min_weeks=entry.get("duration_min_weeks"),
@@ -193,6 +196,11 @@ def _red_flag_rule(entry: Mapping[str, Any]) -> RedFlagRule:
         requires_any_of=tuple(entry.get("requires_any_of") or ()),
         message=str(entry.get("message", "")),
         reason=str(entry.get("reason", "")),
+        concern=str(entry.get("concern") or ""),
+        concern_conditions=tuple(entry.get("concern_conditions") or ()),
+        qualifier_absent=tuple(entry.get("qualifier_absent") or ()),
+        cap_unless_ranked_first=bool(entry.get("cap_unless_ranked_first", False)),
+        if_unanswered=str(entry.get("if_unanswered") or ""),
     )
 
 
@@ -215,6 +223,21 @@ def _check_implications(findings: Mapping[str, Finding]) -> None:
                 f"finding {finding.code}: {target} is already part of another implication"
             )
         implied_by[target] = finding.code
+
+
+def _check_follow_ups(findings: Mapping[str, Finding]) -> None:
+    followed: set[str] = set()
+    for finding in findings.values():
+        target = finding.follow_up_for
+        if target is None:
+            continue
+        if target not in findings or target == finding.code:
+            raise KnowledgeBaseError(f"finding {finding.code}: follows up unknown finding {target}")
+        if findings[target].follow_up_for is not None or target in followed:
+            raise KnowledgeBaseError(
+                f"finding {finding.code}: {target} already has a follow-up or is one"
+            )
+        followed.add(target)
 
 
 def _check_unique(kind: str, codes: Sequence[str]) -> None:
@@ -264,12 +287,24 @@ def _check_other_causes(other_causes: Condition, age_bands: Sequence[AgeBand]) -
         raise KnowledgeBaseError("other_causes needs a female_share strictly within (0, 1)")
 
 
-def _check_rule(rule: RedFlagRule, findings: Mapping[str, Finding]) -> None:
-    named = (*rule.requires_present, *rule.requires_absent, *rule.requires_any_of)
+def _check_rule(
+    rule: RedFlagRule, findings: Mapping[str, Finding], condition_codes: set[str]
+) -> None:
+    named = (
+        *rule.requires_present,
+        *rule.requires_absent,
+        *rule.requires_any_of,
+        *rule.qualifier_absent,
+    )
     unknown = sorted(code for code in named if code not in findings)
     if unknown:
         raise KnowledgeBaseError(f"red-flag rule {rule.code}: unknown findings {unknown}")
     if not (rule.requires_present or rule.requires_any_of):
         raise KnowledgeBaseError(
             f"red-flag rule {rule.code}: needs requires_present or requires_any_of"
+        )
+    unknown_concerns = sorted(set(rule.concern_conditions) - condition_codes)
+    if unknown_concerns:
+        raise KnowledgeBaseError(
+            f"red-flag rule {rule.code}: unknown concern conditions {unknown_concerns}"
         )

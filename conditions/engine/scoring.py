@@ -174,6 +174,8 @@ class ScoreTables:
     blocks_self_care: frozenset[str]
     # (implier, implied) finding pairs, e.g. (stiffness over 60 minutes, over 30 minutes).
     implications: tuple[tuple[str, str], ...] = ()
+    # Finding code → its follow-up's code, asked when the finding is answered "not sure".
+    follow_ups: Mapping[str, str] = field(default_factory=dict)
     # Memo of immutable explanation parts, filled by the first assessment that needs them (see
     # assessment._Explainer); it never changes a result, only saves rebuilding them.
     contribution_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -230,6 +232,9 @@ def build_score_tables(
         log_ratios_by_class=log_ratios_by_class,
         blocks_self_care=frozenset(code for code, f in findings.items() if f.blocks_self_care),
         implications=implications,
+        follow_ups=MappingProxyType(
+            {f.follow_up_for: code for code, f in findings.items() if f.follow_up_for is not None}
+        ),
     )
 
 

@@ -1,53 +1,61 @@
-"""How urgently to see a professional: red-flag rules first, then the conditions that fit.
+"""How urgently to see a professional: red-flag rules and the conditions that fit.
 
-All policy is data (red-flag rules, each condition's urgency and self-care limit, the
-plausibility threshold); this module only applies it, as triage-policy.md describes:
+All policy is data (red-flag rules with their concerns and qualifiers, each condition's urgency
+and self-care limit, the plausibility threshold); this module only applies it, as
+triage-policy.md §1–§3 describe:
 
-1. Red flags. A rule fires when the age is within [min_age, max_age], the duration within
-   [duration_min_weeks, duration_below_weeks) (an unknown duration counts as within: err to
-   safety), every ``requires_present`` finding is answered yes, every ``requires_absent`` one is
-   answered no (unknown is not no) and, when ``requires_any_of`` is not empty, one of them is
-   answered yes. The most urgent non-floor rule that fires sets the level.
-2. Otherwise the conditions that fit set it. A named condition that ranks first or reaches
+1. Red flags are floors. A rule fires when the age is within [min_age, max_age], the duration
+   within [duration_min_weeks, duration_below_weeks) (an unknown duration counts as within: err
+   to safety), every ``requires_present`` finding is answered yes, every ``requires_absent`` one
+   is answered no (unknown is not no) and, when ``requires_any_of`` is not empty, one of them is
+   answered yes. Every rule that fires brings its level; the conditions may still raise it.
+2. The conditions that fit bring theirs. A named condition that ranks first or reaches
    ``plausible_probability`` brings its urgency ("ranks first" counts ``other_causes`` as a
    rival: below the threshold, the first named condition brings its level only when it is more
-   likely than a cause not on the list); ``other_causes`` brings its urgency when it
-   reaches the threshold, or when no named condition does ("nothing on the list clearly fits").
-   A class with ``self_care_max_duration_weeks`` brings self_care instead when the duration is
-   known and at most that limit and no finding that ``blocks_self_care`` is answered yes; never
-   when the duration is unknown. The most urgent level brought wins.
-3. Floor rules that fire ("at least soon") then raise the level to their own if it is lower.
-
-Judgement call on step 1: a non-floor red flag sets the level "whatever the ranking says";
-no condition raises or lowers it, not even an emergency-level condition ranked first. The
-policy's urgent rules were written for exactly the people in whom such a condition ranks first:
-"age 65 or over with a recent injury, able to bear weight" (hip fracture ranks first, 30–55% on
-the seeded knowledge base) and "adult with fever, able to bear weight" (septic arthritis can
-rank first) are sent to a doctor the same day, not to the emergency department. Letting the
-top condition raise them would over-triage those patterns systematically, against the policy.
-Safety does not depend on it: each emergency-level condition has emergency rules for its
-dangerous presentations (unable to bear weight after an injury or with fever, a child with
-fever), and without a non-floor red flag an emergency-level condition that ranks first or is
-plausible still brings emergency (step 2).
+   likely than a cause not on the list); ``other_causes`` brings its urgency when it reaches the
+   threshold, or when no named condition does. A class with ``self_care_max_duration_weeks``
+   brings self_care instead when the duration is known and at most that limit, no finding that
+   ``blocks_self_care`` is answered yes and no emergency is unconfirmed (step 4). The most
+   urgent level brought wins.
+3. The one exception to "floors only" (§1): a rule that fires with every ``qualifier_absent``
+   finding answered no (a *confirmed* "can bear weight"; "not sure" confirms nothing) brings its
+   own level in place of its ``concern_conditions``' levels, unless ``cap_unless_ranked_first``
+   and the concern ranks first.
+4. Unanswered warning signs (§3). A rule is *open* when it has not fired but could, because some
+   of its findings are unanswered. An emergency-level condition whose emergency rules (those
+   naming it in ``concern_conditions``) are open, with none of their warning findings answered
+   yes, rests on nothing the person said about its warning signs: it brings a same-day level
+   (``UNCONFIRMED_EMERGENCY_LEVEL``), not an emergency, and the decision names each open rule
+   more urgent than the level, with the level it would bring and its ``if_unanswered`` message
+   ("If you cannot put weight on the leg, call 999"). A 55-year-old answering "not sure" to
+   everything is sent to a doctor today and told when to call 999, not sent to 999 on the
+   priors of a broken hip alone; an 85-year-old who fell and is not sure she can stand (a
+   warning finding answered yes) is an emergency.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .answers import Answers
 from .knowledge import Condition, KnowledgeBase, RedFlagRule
 from .triage import Triage, most_urgent
 
+# While a warning sign that would make an emergency-level condition an emergency is unanswered,
+# that condition asks for a doctor the same day (triage-policy.md §3: the level from what is
+# known; the unanswered sign is named with the level it would bring).
+UNCONFIRMED_EMERGENCY_LEVEL = Triage.URGENT
+
 
 class ReasonKind(enum.StrEnum):
     """What brought a triage level."""
 
-    RED_FLAG = "red_flag"  # a non-floor red-flag rule fired
-    RED_FLAG_FLOOR = "red_flag_floor"  # a floor rule fired ("at least" this level)
+    RED_FLAG = "red_flag"  # a red-flag rule fired (every rule is a floor)
     CONDITION = "condition"  # a condition ranked first or reached the threshold
+    CAPPED = "capped"  # a condition's level replaced by a qualified rule's (can bear weight)
+    UNCONFIRMED = "unconfirmed"  # an emergency-level condition whose warning signs are unanswered
     SELF_CARE = "self_care"  # a condition that fits allows self-care at this duration
     DEFAULT = "default"  # no named condition reached the threshold: other causes' level
 
@@ -57,7 +65,8 @@ class TriageReason:
     """One reason for the triage level: a rule or a condition, and the level it brings.
 
     ``message`` is for the person (the rule's message, or a sentence naming the condition);
-    ``reason`` is the why, for the result page and curators.
+    ``reason`` is the why, for the result page and curators; ``concern`` is a fired rule's
+    concern in plain words (empty for conditions).
     """
 
     kind: ReasonKind
@@ -66,19 +75,34 @@ class TriageReason:
     message: str
     reason: str
     probability: float | None = None
+    concern: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredWarningSign:
+    """A red-flag rule that could still fire: its unanswered findings and the level it would bring.
+
+    Named only when that level is more urgent than the decided one.
+    """
+
+    rule: str
+    findings: tuple[str, ...]
+    urgency: Triage
+    message: str
+    concern: str
 
 
 @dataclass(frozen=True, slots=True)
 class TriageDecision:
-    """The level, the reasons that determine it, and every red-flag rule that fired."""
+    """The level, the reasons that determine it, the rules that fired and the open ones."""
 
     level: Triage
     reasons: tuple[TriageReason, ...]
     fired_red_flags: tuple[str, ...]
+    unanswered_warning_signs: tuple[UnansweredWarningSign, ...] = ()
 
 
-def rule_fires(rule: RedFlagRule, answers: Answers) -> bool:
-    """Whether ``rule``'s age, duration and finding conditions all hold for ``answers``."""
+def _within_age_and_duration(rule: RedFlagRule, answers: Answers) -> bool:
     if rule.min_age is not None and answers.age < rule.min_age:
         return False
     if rule.max_age is not None and answers.age > rule.max_age:
@@ -89,6 +113,13 @@ def rule_fires(rule: RedFlagRule, answers: Answers) -> bool:
             return False
         if rule.duration_below_weeks is not None and duration >= rule.duration_below_weeks:
             return False
+    return True
+
+
+def rule_fires(rule: RedFlagRule, answers: Answers) -> bool:
+    """Whether ``rule``'s age, duration and finding conditions all hold for ``answers``."""
+    if not _within_age_and_duration(rule, answers):
+        return False
     findings = answers.findings
     return (
         all(findings.get(code) is True for code in rule.requires_present)
@@ -98,6 +129,31 @@ def rule_fires(rule: RedFlagRule, answers: Answers) -> bool:
             or any(findings.get(code) is True for code in rule.requires_any_of)
         )
     )
+
+
+def unanswered_findings(rule: RedFlagRule, answers: Answers) -> tuple[str, ...]:
+    """The unanswered findings whose answers could still make ``rule`` fire; () if none can.
+
+    Empty when the rule fires already, or when an answer given rules it out (a finding it needs
+    answered no, every "any of" finding answered no, the age or the duration outside its range).
+    """
+    if not _within_age_and_duration(rule, answers):
+        return ()
+    findings = answers.findings
+    if any(findings.get(code) is False for code in rule.requires_present) or any(
+        findings.get(code) is True for code in rule.requires_absent
+    ):
+        return ()
+    missing = [code for code in rule.requires_present if code not in findings]
+    missing += [code for code in rule.requires_absent if code not in findings]
+    if rule.requires_any_of and not any(
+        findings.get(code) is True for code in rule.requires_any_of
+    ):
+        any_unknown = [code for code in rule.requires_any_of if code not in findings]
+        if not any_unknown:
+            return ()
+        missing += any_unknown
+    return tuple(missing)
 
 
 def decide_triage(
@@ -111,39 +167,99 @@ def decide_triage(
     ``ranked`` yields the named conditions with their posteriors, most probable first; it is
     read only as far as the plausibility threshold.
     """
-    fired = [rule for rule in knowledge_base.red_flag_rules if rule_fires(rule, answers)]
-    setting = [rule for rule in fired if not rule.is_floor]
-    floors = [rule for rule in fired if rule.is_floor]
+    findings = answers.findings
+    fired: list[RedFlagRule] = []
+    open_rules: dict[str, tuple[RedFlagRule, tuple[str, ...]]] = {}
+    for rule in knowledge_base.red_flag_rules:
+        if rule_fires(rule, answers):
+            fired.append(rule)
+        else:
+            missing = unanswered_findings(rule, answers)
+            if missing:
+                open_rules[rule.code] = (rule, missing)
 
-    if setting:
-        steps = [_rule_reason(rule) for rule in setting]
-        level = most_urgent(rule.urgency for rule in setting)
-    else:
-        steps = _condition_steps(knowledge_base, answers, ranked, other_causes_probability)
-        level = most_urgent(step.urgency for step in steps)
+    caps: dict[str, RedFlagRule] = {}
+    for rule in fired:
+        if rule.qualifier_absent and all(
+            findings.get(code) is False for code in rule.qualifier_absent
+        ):
+            for code in rule.concern_conditions:
+                held = caps.get(code)
+                if held is None or rule.urgency.is_more_urgent_than(held.urgency):
+                    caps[code] = rule
 
-    for rule in floors:
-        steps.append(_rule_reason(rule))
-        if rule.urgency.is_more_urgent_than(level):
-            level = rule.urgency
+    unconfirmed = _unconfirmed_emergencies(knowledge_base, findings, open_rules)
+    # Self-care is never advised while an emergency's warning signs are unknown (a fall, a
+    # temperature, standing on the leg): the person is told when to act instead.
+    self_care_blocked = bool(unconfirmed) or any(
+        findings.get(code) is True for code in knowledge_base.blocks_self_care
+    )
+    context = _ConditionContext(
+        knowledge_base=knowledge_base,
+        answers=answers,
+        caps=caps,
+        unconfirmed=unconfirmed,
+        self_care_blocked=self_care_blocked,
+    )
+    steps = [_rule_reason(rule) for rule in fired]
+    steps += _condition_steps(context, ranked, other_causes_probability)
+    level = most_urgent(step.urgency for step in steps)
 
     return TriageDecision(
         level=level,
         reasons=tuple(step for step in steps if step.urgency == level),
         fired_red_flags=tuple(rule.code for rule in fired),
+        unanswered_warning_signs=tuple(
+            UnansweredWarningSign(
+                rule=rule.code,
+                findings=missing,
+                urgency=rule.urgency,
+                message=rule.if_unanswered,
+                concern=rule.concern,
+            )
+            for rule, missing in open_rules.values()
+            if rule.urgency.is_more_urgent_than(level)
+        ),
     )
+
+
+def _unconfirmed_emergencies(
+    knowledge_base: KnowledgeBase,
+    findings: Mapping[str, bool],
+    open_rules: Mapping[str, tuple[RedFlagRule, tuple[str, ...]]],
+) -> frozenset[str]:
+    """Emergency-level conditions whose emergency rules are open with no warning sign said yes."""
+    guards: dict[str, list[RedFlagRule]] = {}
+    for rule in knowledge_base.red_flag_rules:
+        if rule.urgency is Triage.EMERGENCY:
+            for code in rule.concern_conditions:
+                guards.setdefault(code, []).append(rule)
+    return frozenset(
+        code
+        for code, rules in guards.items()
+        if any(rule.code in open_rules for rule in rules)
+        and not any(
+            findings.get(finding) is True for rule in rules for finding in rule.warning_findings
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _ConditionContext:
+    knowledge_base: KnowledgeBase
+    answers: Answers
+    caps: Mapping[str, RedFlagRule]
+    unconfirmed: frozenset[str]
+    self_care_blocked: bool
 
 
 def _condition_steps(
-    knowledge_base: KnowledgeBase,
-    answers: Answers,
+    context: _ConditionContext,
     ranked: Iterable[tuple[Condition, float]],
     other_causes_probability: float,
 ) -> list[TriageReason]:
+    knowledge_base, answers = context.knowledge_base, context.answers
     threshold = knowledge_base.plausible_probability
-    self_care_blocked = any(
-        answers.findings.get(code) is True for code in knowledge_base.blocks_self_care
-    )
     steps = []
     any_named_reaches_threshold = False
     for position, (condition, probability) in enumerate(ranked):
@@ -155,14 +271,11 @@ def _condition_steps(
             # than a cause not on the list: a 3% hip fracture behind 92% other causes (a young
             # athlete's strain) must not send the person to an emergency department.
             break
-        if _allows_self_care(condition, answers, self_care_blocked):
-            steps.append(_self_care_reason(condition, probability, answers))
-        else:
-            steps.append(_condition_reason(condition, probability, first=position == 0))
+        steps.append(_condition_step(context, condition, probability, first=position == 0))
 
     other_causes = knowledge_base.other_causes
     if other_causes_probability >= threshold or not any_named_reaches_threshold:
-        if _allows_self_care(other_causes, answers, self_care_blocked):
+        if _allows_self_care(other_causes, answers, context.self_care_blocked):
             steps.append(_self_care_reason(other_causes, other_causes_probability, answers))
         elif other_causes_probability >= threshold:
             steps.append(_condition_reason(other_causes, other_causes_probability, first=False))
@@ -183,6 +296,44 @@ def _condition_steps(
     return steps
 
 
+def _condition_step(
+    context: _ConditionContext, condition: Condition, probability: float, *, first: bool
+) -> TriageReason:
+    cap = context.caps.get(condition.code)
+    if (
+        cap is not None
+        and condition.urgency.is_more_urgent_than(cap.urgency)
+        and not (cap.cap_unless_ranked_first and first)
+    ):
+        return TriageReason(
+            kind=ReasonKind.CAPPED,
+            code=condition.code,
+            urgency=cap.urgency,
+            message=cap.message,
+            reason=(
+                f"{condition.code} ({probability:.1%}) is covered by {cap.code}: "
+                f"{', '.join(cap.qualifier_absent)} answered no, so its level is {cap.urgency}."
+            ),
+            probability=probability,
+            concern=cap.concern,
+        )
+    if condition.urgency is Triage.EMERGENCY and condition.code in context.unconfirmed:
+        return TriageReason(
+            kind=ReasonKind.UNCONFIRMED,
+            code=condition.code,
+            urgency=UNCONFIRMED_EMERGENCY_LEVEL,
+            message=f"{condition.name} cannot be ruled out from your answers.",
+            reason=(
+                f"{condition.code} ({probability:.1%}) is an emergency only with its warning "
+                f"signs, which are unanswered: {UNCONFIRMED_EMERGENCY_LEVEL} until they are known."
+            ),
+            probability=probability,
+        )
+    if _allows_self_care(condition, context.answers, context.self_care_blocked):
+        return _self_care_reason(condition, probability, context.answers)
+    return _condition_reason(condition, probability, first=first)
+
+
 def _allows_self_care(condition: Condition, answers: Answers, self_care_blocked: bool) -> bool:
     limit = condition.self_care_max_duration_weeks
     return (
@@ -195,11 +346,12 @@ def _allows_self_care(condition: Condition, answers: Answers, self_care_blocked:
 
 def _rule_reason(rule: RedFlagRule) -> TriageReason:
     return TriageReason(
-        kind=ReasonKind.RED_FLAG_FLOOR if rule.is_floor else ReasonKind.RED_FLAG,
+        kind=ReasonKind.RED_FLAG,
         code=rule.code,
         urgency=rule.urgency,
         message=rule.message,
         reason=rule.reason,
+        concern=rule.concern,
     )
 
 

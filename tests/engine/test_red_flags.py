@@ -91,10 +91,11 @@ def test_the_most_urgent_rule_that_fires_sets_the_level_and_gives_the_reasons():
     assessment = assess(kb, answers(age=30, fever=True, limp=True))
     assert assessment.triage is Triage.EMERGENCY
     assert assessment.fired_red_flags == ("a_urgent", "b_emergency")
-    assert [(r.kind, r.code) for r in assessment.triage_reasons] == [
-        (ReasonKind.RED_FLAG, "b_emergency")
-    ]
+    assert assessment.triage_reasons[0].kind is ReasonKind.RED_FLAG
+    assert assessment.triage_reasons[0].code == "b_emergency"
     assert assessment.triage_reasons[0].message == "b_emergency message"
+    assert assessment.triage_reasons[0].concern == "b_emergency concern"
+    assert "a_urgent" not in [r.code for r in assessment.triage_reasons]
 
 
 def test_a_red_flag_sets_the_level_even_when_every_condition_that_fits_is_less_urgent():
@@ -104,23 +105,61 @@ def test_a_red_flag_sets_the_level_even_when_every_condition_that_fits_is_less_u
     assert assessment.triage is Triage.URGENT
 
 
-def test_a_red_flag_is_not_raised_by_a_plausible_condition_that_does_not_rank_first():
-    kb = with_rules(rule("fever_adult", "urgent", min_age=16, requires_present=["fever"]))
+def adult_fever(**overrides):
+    return rule(
+        "fever_adult",
+        "urgent",
+        **{
+            "min_age": 16,
+            "requires_present": ["fever"],
+            "concern_conditions": ["septic_arthritis"],
+            "qualifier_absent": ["unable_to_bear_weight"],
+            "cap_unless_ranked_first": True,
+            **overrides,
+        },
+    )
+
+
+def test_every_rule_is_a_floor_a_plausible_more_urgent_condition_raises_it():
+    kb = with_rules(adult_fever())
     assessment = assess(kb, answers(age=60, fever=True, pain_groin=True))
     septic = next(c for c in assessment.conditions if c.code == "septic_arthritis")
     assert assessment.conditions[0].code != "septic_arthritis"
     assert septic.probability >= 0.10
+    assert assessment.triage is Triage.EMERGENCY
+
+
+def test_a_confirmed_qualifier_lets_the_rule_level_stand_for_its_concern():
+    kb = with_rules(adult_fever())
+    assessment = assess(
+        kb, answers(age=60, fever=True, pain_groin=True, unable_to_bear_weight=False)
+    )
+    assert assessment.conditions[0].code != "septic_arthritis"
     assert assessment.triage is Triage.URGENT
+    capped = [r for r in assessment.triage_reasons if r.kind is ReasonKind.CAPPED]
+    assert [r.code for r in capped] == ["septic_arthritis"]
 
 
-def test_a_more_urgent_condition_ranked_first_does_not_raise_a_red_flag_level():
-    kb = with_rules(rule("fever_adult", "urgent", min_age=16, requires_present=["fever"]))
-    assessment = assess(kb, answers(age=30, fever=True, duration_weeks=0))
+def test_not_sure_never_caps():
+    kb = with_rules(adult_fever())
+    unsure = assess(kb, answers(age=60, fever=True, pain_groin=True))
+    assert unsure.triage is Triage.EMERGENCY
+    assert not [r for r in unsure.triage_reasons if r.kind is ReasonKind.CAPPED]
+
+
+def test_a_cap_unless_ranked_first_keeps_the_concern_level_when_it_ranks_first():
+    kb = with_rules(adult_fever())
+    assessment = assess(
+        kb, answers(age=30, fever=True, duration_weeks=0, unable_to_bear_weight=False)
+    )
     assert assessment.conditions[0].code == "septic_arthritis"
-    assert assessment.triage is Triage.URGENT
-    assert [(r.kind, r.code) for r in assessment.triage_reasons] == [
-        (ReasonKind.RED_FLAG, "fever_adult")
-    ]
+    assert assessment.triage is Triage.EMERGENCY
+    without_exception = with_rules(adult_fever(cap_unless_ranked_first=False))
+    capped = assess(
+        without_exception,
+        answers(age=30, fever=True, duration_weeks=0, unable_to_bear_weight=False),
+    )
+    assert capped.triage is Triage.URGENT
 
 
 def test_the_same_condition_ranked_first_without_a_red_flag_brings_emergency():
@@ -141,7 +180,7 @@ def test_a_floor_raises_a_less_urgent_level_to_its_own():
     assert assessment.conditions[0].code == "osteoarthritis"
     assert assessment.triage is Triage.SOON
     assert [(r.kind, r.code) for r in assessment.triage_reasons] == [
-        (ReasonKind.RED_FLAG_FLOOR, "cancer_night_pain_or_weight_loss")
+        (ReasonKind.RED_FLAG, "cancer_night_pain_or_weight_loss")
     ]
 
 
@@ -158,7 +197,8 @@ def test_a_floor_does_not_lower_a_more_urgent_level():
         "cancer_night_pain_or_weight_loss",
         "fever_unable_to_bear_weight",
     }
-    assert [r.code for r in assessment.triage_reasons] == ["fever_unable_to_bear_weight"]
+    assert assessment.triage_reasons[0].code == "fever_unable_to_bear_weight"
+    assert "cancer_night_pain_or_weight_loss" not in [r.code for r in assessment.triage_reasons]
 
 
 def test_a_floor_does_not_lower_a_level_set_by_the_conditions():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.forms import BaseForm
+from django.forms import BaseForm, ModelMultipleChoiceField, MultipleChoiceField
 
 
 def change_form_data(response) -> dict[str, Any]:
@@ -26,8 +26,9 @@ def _add_form(data: dict[str, Any], form: BaseForm) -> None:
         if value is True:
             data[key] = "on"
         elif value is False or value is None:
-            # An unticked box sends nothing; an empty field sends "".
-            if value is None:
+            # An unticked box and an empty multiple select send nothing; an empty field sends "".
+            multiple = isinstance(form.fields[name], ModelMultipleChoiceField | MultipleChoiceField)
+            if value is None and not multiple:
                 data[key] = ""
         elif isinstance(value, list | tuple):
             data[key] = [str(item) for item in value]

@@ -30,6 +30,7 @@ POLICY_CASES = [
     ("child_fever_hip_pain", 12, 1, {"fever", "pain_knee"}, "emergency"),
     ("adolescent_unable_to_bear_weight", 13, 3, {"unable_to_bear_weight"}, "emergency"),
     ("saddle_numbness", 45, 2, {"saddle_numbness_or_bladder_change", "low_back_pain"}, "emergency"),
+    # The policy's one exception: a confirmed "can bear weight" (see CONFIRMED_BEARING_WEIGHT).
     ("adult_fever", 40, 1, {"fever", "pain_groin"}, "urgent"),
     ("adolescent_limp_groin_or_knee", 12, 6, {"limp", "pain_knee"}, "urgent"),
     ("child_under_10_limp", 7, 1, {"limp"}, "urgent"),
@@ -46,6 +47,9 @@ POLICY_CASES = [
     ("older_adult_weight_loss_and_night_pain", 66, 8, {"weight_loss", "night_pain"}, "soon"),
 ]
 FLOORS = {"cancer_history_night_pain_or_weight_loss", "older_adult_weight_loss_and_night_pain"}
+# Rules whose same-day level stands in for their concern's only with unable_to_bear_weight
+# answered no (triage-policy.md §1); their cases confirm it.
+CONFIRMED_BEARING_WEIGHT = {"adult_fever", "older_adult_trauma"}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +64,8 @@ def test_each_policy_red_flag_fires_and_sets_its_level(seeded, rule, age, weeks,
         age=age,
         sex=Sex.FEMALE,
         duration_weeks=weeks,
-        findings=dict.fromkeys(present, True),
+        findings=dict.fromkeys(present, True)
+        | ({"unable_to_bear_weight": False} if rule in CONFIRMED_BEARING_WEIGHT else {}),
     )
     assessment = assess(seeded, answers)
     assert rule in assessment.fired_red_flags
