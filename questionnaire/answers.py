@@ -87,6 +87,8 @@ def answer_lines(
             lines.append(AnswerLine(step, str(_("Where it hurts")), answer))
             continue
         for code, answer in cleaned.items():
+            if not answer:
+                continue  # a follow-up that was not asked
             lines.append(
                 AnswerLine(
                     step,

@@ -25,7 +25,16 @@ class YesNoNotSureChoices(BaseChoiceIterator):
         return iter(YES_NO_NOT_SURE)
 
 
+class YesNoChoices(BaseChoiceIterator):
+    """Yes / no only: for warning signs people know from their own experience."""
+
+    def __iter__(self):
+        return iter(YES_NO_NOT_SURE[:2])
+
+
 ANSWER_CHOICES = YesNoNotSureChoices()
+YES_NO_CHOICES = YesNoChoices()
+SELECT_YES_OR_NO = _("Select yes or no")
 MAX_DURATION_WEEKS = 52 * 80
 SELECT_ANSWER = _("Select yes, no or not sure")
 NO_DURATION = _("Enter how many weeks, or tick \u201cI'm not sure how long\u201d")
@@ -110,24 +119,51 @@ class AboutYouForm(QuestionForm):
 
 
 class FindingsForm(QuestionForm):
-    """One yes / no / not sure question per finding of a step."""
+    """One question per finding of a step: yes / no / not sure, or yes / no for warning signs
+    people know from their own experience (triage-policy.md §3).
+
+    A follow-up question (``Question.follow_up_for``) is shown under the question it follows up
+    and must be answered only when that one is answered "not sure"; otherwise it is ignored.
+    """
 
     def __init__(self, *args, questions: list[Question], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
+        asked = {question.code for question in questions}
+        self.follow_ups = {
+            question.code: question.follow_up_for
+            for question in questions
+            if question.follow_up_for in asked
+        }
         for question in questions:
-            self.fields[question.code] = forms.ChoiceField(
+            message = SELECT_ANSWER if question.allows_not_sure else SELECT_YES_OR_NO
+            field = forms.ChoiceField(
                 label=question.text,
                 help_text=question.help_text,
-                choices=ANSWER_CHOICES,
+                choices=ANSWER_CHOICES if question.allows_not_sure else YES_NO_CHOICES,
                 widget=forms.RadioSelect,
+                # A follow-up is required only when its question is answered "not sure" (clean).
+                required=question.code not in self.follow_ups,
                 error_messages={
                     # The error summary names the question beside this message.
-                    "required": SELECT_ANSWER,
-                    "invalid_choice": SELECT_ANSWER,
+                    "required": message,
+                    "invalid_choice": message,
                 },
             )
+            if question.code in self.follow_ups:
+                # Read by the field template: drawn as a conditional question under its parent.
+                field.follows_up = self.add_prefix(self.follow_ups[question.code])
+            self.fields[question.code] = field
         self.helper = crispy_helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for follow_up, asked in self.follow_ups.items():
+            if cleaned.get(asked) != NOT_SURE:
+                cleaned[follow_up] = ""  # not asked: the answer above is known
+            elif not cleaned.get(follow_up) and follow_up not in self.errors:
+                self.add_error(follow_up, SELECT_ANSWER)
+        return cleaned
 
 
 class BodyMapForm(QuestionForm):

@@ -28,6 +28,11 @@ def completed_assessment_create(
                 for ranked in assessment.conditions[:RESULT_CONDITIONS_KEPT]
             ],
             "other_causes": round(assessment.other_causes, 4),
+            # What the person was told to watch for: unanswered warning signs and their level.
+            "unanswered_warning_signs": [
+                {"rule": sign.rule, "urgency": str(sign.urgency)}
+                for sign in assessment.unanswered_warning_signs
+            ],
         },
         interrupted=interrupted,
     )

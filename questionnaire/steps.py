@@ -41,6 +41,10 @@ class Question:
     order: int
     min_age: int | None
     max_age: int | None
+    # A warning sign people know from their own experience is asked as yes / no only.
+    allows_not_sure: bool = True
+    # Asked when that question is answered "not sure" (shown under it), else ignored.
+    follow_up_for: str | None = None
 
     def applies_to(self, age: int | None) -> bool:
         """Whether the question is asked at this age (all questions when the age is unknown)."""
@@ -94,6 +98,8 @@ def questions_of(knowledge_base: KnowledgeBase) -> tuple[Question, ...]:
             order=finding.order,
             min_age=finding.min_age,
             max_age=finding.max_age,
+            allows_not_sure=finding.allows_not_sure,
+            follow_up_for=finding.follow_up_for,
         )
         for finding in knowledge_base.findings.values()
         if finding.answer_type == AnswerType.YES_NO

@@ -87,15 +87,22 @@ def radio(page: Page, code: str, value: str):
 
 
 def answer_findings(page: Page, yes: Iterable[str] = (), not_sure: Iterable[str] = ()) -> None:
-    """Answer every yes / no / not sure question on this step: "no" unless listed.
+    """Answer every visible yes / no / not sure question on this step: "no" unless listed.
 
-    Each answer is given by clicking its visible label, as a person would.
+    Each answer is given by clicking its visible label, as a person would. A follow-up question
+    shows only once the question it follows up is answered "not sure", so the questions are
+    read again after each answer.
     """
     yes, not_sure = set(yes), set(not_sure)
-    names = page.locator('input[type="radio"][value="no"]').evaluate_all(
-        "inputs => inputs.map(input => input.name)"
-    )
-    for name in names:
+    answered: set[str] = set()
+    while True:
+        names = page.locator('input[type="radio"][value="no"]:visible').evaluate_all(
+            "inputs => inputs.map(input => input.name)"
+        )
+        name = next((name for name in names if name not in answered), None)
+        if name is None:
+            return
+        answered.add(name)
         code = name.split("-", 1)[1]
         value = "yes" if code in yes else "not_sure" if code in not_sure else "no"
         input_id = page.locator(f'input[name="{name}"][value="{value}"]').get_attribute("id")

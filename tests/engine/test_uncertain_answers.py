@@ -1,0 +1,144 @@
+"""Safe urgency on the answers real people give: "not sure", left out, partial (issue 13).
+
+Run on the seeded knowledge files against triage-policy.md §1 (every rule a floor; only a
+confirmed "can bear weight" caps; "not sure" never caps; "hip pain" is always met) and §3
+(unanswered warning signs named with the level they would bring).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conditions.engine import (
+    Answers,
+    ReasonKind,
+    Sex,
+    Triage,
+    assess,
+    knowledge_base_from_document,
+)
+from conditions.knowledge_file import read_knowledge_document
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+WARNING_SIGNS = (
+    "recent_trauma",
+    "unable_to_bear_weight",
+    "fever",
+    "feels_hot_or_shivery",
+    "limp",
+    "new_headache_or_jaw_pain",
+    "saddle_numbness_or_bladder_change",
+)
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    return knowledge_base_from_document(
+        read_knowledge_document(PROJECT_DIR / "knowledge"), version=0
+    )
+
+
+def person(age: int, sex: str, weeks: float | None, **findings: bool) -> Answers:
+    return Answers(age=age, sex=Sex(sex), duration_weeks=weeks, findings=findings)
+
+
+def test_85_year_old_who_fell_and_is_not_sure_she_can_stand_is_an_emergency(seeded):
+    assessment = assess(seeded, person(85, "female", 0, recent_trauma=True))
+    assert assessment.conditions[0].code == "hip_fracture"
+    assert assessment.triage is Triage.EMERGENCY
+
+
+def test_the_same_woman_who_can_stand_is_seen_the_same_day(seeded):
+    assessment = assess(
+        seeded, person(85, "female", 0, recent_trauma=True, unable_to_bear_weight=False)
+    )
+    assert assessment.triage is Triage.URGENT
+    assert "older_adult_trauma" in assessment.fired_red_flags
+
+
+def test_80_year_old_after_a_fall_with_groin_pain_is_an_emergency(seeded):
+    assessment = assess(seeded, person(80, "female", 0, recent_trauma=True, pain_groin=True))
+    assert assessment.triage is Triage.EMERGENCY
+
+
+def test_70_year_old_with_a_temperature_not_sure_he_can_stand_is_an_emergency(seeded):
+    assessment = assess(seeded, person(70, "male", 0, fever=True))
+    assert "adult_fever" in assessment.fired_red_flags
+    assert assessment.triage is Triage.EMERGENCY
+
+
+def test_12_year_old_with_a_temperature_and_no_location_is_an_emergency(seeded):
+    assessment = assess(seeded, person(12, "female", 0, fever=True))
+    assert "child_fever_hip_pain" in assessment.fired_red_flags
+    assert assessment.triage is Triage.EMERGENCY
+
+
+def test_55_year_old_not_sure_of_anything_is_neither_999_nor_self_care(seeded):
+    assessment = assess(seeded, person(55, "female", 1))
+    assert assessment.triage not in (Triage.EMERGENCY, Triage.SELF_CARE)
+    named = {sign.rule: sign for sign in assessment.unanswered_warning_signs}
+    assert named["trauma_unable_to_bear_weight"].urgency is Triage.EMERGENCY
+    assert set(named["trauma_unable_to_bear_weight"].findings) == {
+        "recent_trauma",
+        "unable_to_bear_weight",
+    }
+    assert "999" in named["trauma_unable_to_bear_weight"].message
+    assert named["saddle_numbness"].urgency is Triage.EMERGENCY
+
+
+def test_75_year_old_not_sure_whether_she_fell_is_not_sent_to_999(seeded):
+    assessment = assess(seeded, person(75, "female", 1, pain_groin=True))
+    assert assessment.triage is not Triage.EMERGENCY
+    assert "trauma_unable_to_bear_weight" in {
+        sign.rule for sign in assessment.unanswered_warning_signs
+    }
+
+
+def test_not_sure_to_the_warning_signs_and_no_to_the_rest_is_not_self_care(seeded):
+    findings = {code: False for code in seeded.findings if code not in WARNING_SIGNS}
+    assessment = assess(seeded, person(55, "female", 1, **findings))
+    assert assessment.triage is not Triage.SELF_CARE
+    assert assessment.unanswered_warning_signs
+
+
+def test_the_same_answers_with_the_warning_signs_answered_no_may_be_self_care(seeded):
+    findings = {code: False for code in seeded.findings}
+    assessment = assess(seeded, person(55, "female", 1, **findings))
+    assert assessment.triage is Triage.SELF_CARE
+    assert assessment.unanswered_warning_signs == ()
+
+
+def test_a_sign_is_named_only_when_it_would_raise_the_level(seeded):
+    assessment = assess(seeded, person(55, "female", 1))
+    assert all(
+        sign.urgency.is_more_urgent_than(assessment.triage)
+        for sign in assessment.unanswered_warning_signs
+    )
+    assert "adult_fever" not in {sign.rule for sign in assessment.unanswered_warning_signs}
+
+
+def test_feeling_hot_and_shivery_counts_as_a_temperature_not_measured(seeded):
+    hot = assess(seeded, person(40, "male", 1, feels_hot_or_shivery=True))
+    assert "adult_fever" in hot.fired_red_flags
+    measured_no = assess(seeded, person(40, "male", 1, fever=False, feels_hot_or_shivery=True))
+    assert "adult_fever" not in measured_no.fired_red_flags
+
+
+def test_numbness_between_the_legs_leads_with_its_concern(seeded):
+    assessment = assess(
+        seeded,
+        person(45, "female", 2, saddle_numbness_or_bladder_change=True, pain_lateral_hip=True),
+    )
+    assert assessment.triage is Triage.EMERGENCY
+    first = assessment.triage_reasons[0]
+    assert first.kind is ReasonKind.RED_FLAG
+    assert "cauda equina" in first.concern
+
+
+def test_a_child_with_a_limp_whose_temperature_is_unknown_is_urgent_and_told_when_to_go(seeded):
+    assessment = assess(seeded, person(6, "male", 0, limp=True))
+    assert assessment.triage is Triage.URGENT
+    named = {sign.rule: sign.urgency for sign in assessment.unanswered_warning_signs}
+    assert named["child_fever_hip_pain"] is Triage.EMERGENCY
