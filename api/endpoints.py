@@ -87,6 +87,9 @@ def questionnaire(request: HttpRequest) -> dict[str, Any]:
 def assessment_create(request: HttpRequest, answers: AnswersIn) -> dict[str, Any]:
     """The triage level with its reasons, and the conditions that fit, with their explanations.
 
+    A finding left out (or null) is "not sure": the level is decided from what is known, and
+    each warning sign left open that would make it more urgent is listed in
+    ``unanswered_warning_signs`` with the level it would bring and what to do if it applies.
     Nothing is stored: the same answers against the same version always give the same result.
     """
     knowledge_base = published_knowledge_base()

@@ -129,10 +129,21 @@ def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) ->
                 "urgency": str(reason.urgency),
                 "message": reason.message,
                 "reason": reason.reason,
+                "concern": reason.concern,
             }
             for reason in assessment.triage_reasons
         ],
         "fired_red_flags": list(assessment.fired_red_flags),
+        "unanswered_warning_signs": [
+            {
+                "rule": sign.rule,
+                "findings": list(sign.findings),
+                "urgency": str(sign.urgency),
+                "message": sign.message,
+                "concern": sign.concern,
+            }
+            for sign in assessment.unanswered_warning_signs
+        ],
         # The engine explains the first conditions and every one that is not negligible; the
         # rest of a very large knowledge base is counted, not listed.
         "conditions": [

@@ -14,7 +14,8 @@ from conditions.engine.answers import MAX_AGE, MAX_DURATION_WEEKS, MIN_AGE
 from conditions.engine.assessment import EXPLAINED_MIN_PROBABILITY, EXPLAINED_TOP
 
 TriageLevel = Literal["emergency", "urgent", "soon", "routine", "self_care"]
-ReasonKindName = Literal["red_flag", "red_flag_floor", "condition", "self_care", "default"]
+# The engine's ReasonKind values (tests/api/test_unanswered_warning_signs.py checks they match).
+ReasonKindName = Literal["red_flag", "condition", "capped", "unconfirmed", "self_care", "default"]
 
 PROBABILITY_NOTE = (
     "Posterior probability among the conditions left in, from 0 to 1. The scores are not "
@@ -119,11 +120,49 @@ class OtherCausesOut(BaseModel):
 class TriageReasonOut(BaseModel):
     """One reason for the triage level: a red-flag rule or a condition, and the level it brings."""
 
-    kind: ReasonKindName
-    code: str
+    kind: ReasonKindName = Field(
+        description=(
+            "red_flag: a red-flag rule fired (each sets at least its level); condition: a "
+            "condition ranks first or is plausible; capped: a condition's level replaced by a "
+            'red-flag rule\'s, because the person confirmed "can bear weight"; unconfirmed: an '
+            "emergency-level condition whose warning signs are unanswered (a same-day level "
+            "until they are known); self_care: a condition that allows self-care at this "
+            "duration; default: no named condition is plausible, the level of other causes."
+        )
+    )
+    code: str = Field(description="The red-flag rule's code, or the condition's.")
     urgency: TriageLevel
     message: str = Field(description="For the person.")
     reason: str = Field(description="Why, for clinicians and curators.")
+    concern: str = Field(
+        description=(
+            "For a red_flag or capped reason: what the rule's warning signs may mean, in plain "
+            'words (e.g. "a broken hip"); a result set by a red flag leads with it. Empty for '
+            "the other kinds (and for rules published without one)."
+        )
+    )
+
+
+class UnansweredWarningSignOut(BaseModel):
+    """A red-flag rule that could still fire if unanswered findings were answered yes (or no).
+
+    Listed only when the level it would bring is more urgent than the assessment's ``triage``:
+    tell the person what to do if it applies to them.
+    """
+
+    rule: str = Field(description="The red-flag rule's code.")
+    findings: list[str] = Field(
+        description="The finding codes left unanswered (or not sure) that the rule depends on."
+    )
+    urgency: TriageLevel = Field(description="The level the rule would bring if it fired.")
+    message: str = Field(
+        description=(
+            'For the person: what to do if it applies ("If you have had a fall or injury and '
+            'cannot stand or put weight on the leg, call 999 …"); may be empty for rules '
+            "published without one."
+        )
+    )
+    concern: str = Field(description="What the rule's warning signs may mean, in plain words.")
 
 
 class AdviceOut(BaseModel):
@@ -139,8 +178,16 @@ class AssessmentOut(BaseModel):
     knowledge_base_version: int
     triage: TriageLevel = Field(description="Most urgent first: emergency, urgent, soon, …")
     advice: AdviceOut
-    triage_reasons: list[TriageReasonOut]
+    triage_reasons: list[TriageReasonOut] = Field(
+        description="The reasons that bring the level given in triage (all at that level)."
+    )
     fired_red_flags: list[str]
+    unanswered_warning_signs: list[UnansweredWarningSignOut] = Field(
+        description=(
+            "Warning signs the answers leave open (findings left out or not sure) that would "
+            "make the level more urgent: name each with its level, as the result page does."
+        )
+    )
     conditions: list[RankedConditionOut] = Field(
         description=(
             f"Most probable first: the first {EXPLAINED_TOP} and every other condition at "
