@@ -9,18 +9,30 @@ know) is kept as a row with its ``error`` and counts as a failure in top-1, top-
 triage, and as a missed emergency when one was expected; it counts in neither under- nor
 over-triage, having no level. Condition codes the knowledge base does not know are listed in
 ``unknown_codes``; the case is still assessed (and cannot rank an unknown expected condition).
+
+Robustness (triage-policy.md §3, "measure both sides"): ``evaluate_unsure`` re-assesses every
+vignette with each combination of 1 to ``max_unsure`` of its answered findings changed to "not
+sure" (left out of the findings; a follow-up the vignette did not answer stays unknown too, the
+worst case). A vignette with n answered findings gives n perturbed cases at 1, n + n(n-1)/2 at 2.
+A perturbed case expecting an emergency is *caught* when its level is emergency or when its
+result names an unanswered warning sign whose level is emergency (the person is told "if …,
+call 999"); otherwise it is a missed emergency. Under- and over-triage compare the level with
+the expected one, as ``evaluate`` does, so an emergency caught only by a named sign still counts
+as under-triage. Vignettes that cannot be assessed are skipped (``evaluate`` reports them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Any
 
 from conditions.engine import (
     AnswersError,
     KnowledgeBase,
     Triage,
+    UnansweredWarningSign,
     answers_from_mapping,
     assess,
 )
@@ -282,3 +294,256 @@ def report_as_dict(report: EvaluationReport) -> dict[str, Any]:
 
 def _mark(ok: bool) -> str:
     return "ok" if ok else "MISS"
+
+
+@dataclass(frozen=True, slots=True)
+class PerturbedResult:
+    """One vignette assessed with some of its answered findings changed to "not sure"."""
+
+    id: str
+    unsure: tuple[str, ...]  # the findings made "not sure", in code order
+    expected_triage: Triage
+    given_triage: Triage
+    # The unanswered warning signs named on the result whose level is emergency.
+    emergency_signs: tuple[UnansweredWarningSign, ...]
+    # Every finding made "not sure" may be answered "not sure" in the questionnaire (the warning
+    # signs people know, such as a fall, are asked yes / no there; the API accepts any gap).
+    questionnaire_allows: bool
+
+    @property
+    def under_triage(self) -> bool:
+        """The level given is less urgent than the one expected."""
+        return self.expected_triage.is_more_urgent_than(self.given_triage)
+
+    @property
+    def over_triage(self) -> bool:
+        """The level given is more urgent than the one expected."""
+        return self.given_triage.is_more_urgent_than(self.expected_triage)
+
+    @property
+    def emergency_sign_named(self) -> bool:
+        """The result names an unanswered warning sign whose level is emergency."""
+        return bool(self.emergency_signs)
+
+    @property
+    def unsure_sign_named(self) -> bool:
+        """A named emergency sign asks about one of the findings made "not sure"."""
+        return any(code in self.unsure for sign in self.emergency_signs for code in sign.findings)
+
+    @property
+    def emergency_missed(self) -> bool:
+        """An emergency was expected, and neither given nor named as an unanswered sign."""
+        return (
+            self.expected_triage is Triage.EMERGENCY
+            and self.given_triage is not Triage.EMERGENCY
+            and not self.emergency_sign_named
+        )
+
+    @property
+    def emergency_missed_strict(self) -> bool:
+        """As ``emergency_missed``, but only a named sign on a finding made "not sure" catches
+        it: a sign the vignette never answered (numbness in the saddle area, say) is named on
+        nearly every result and says nothing about the answer that was taken away."""
+        return (
+            self.expected_triage is Triage.EMERGENCY
+            and self.given_triage is not Triage.EMERGENCY
+            and not self.unsure_sign_named
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRobustness:
+    """How the perturbed cases with one finding among those made "not sure" fared."""
+
+    finding: str
+    cases: int
+    under_triage: int
+    emergency_missed: int
+
+
+@dataclass(frozen=True, slots=True)
+class RobustnessReport:
+    """Every perturbed case, and totals over them; fractions are of the perturbed cases."""
+
+    max_unsure: int
+    vignettes: int  # vignettes perturbed
+    skipped: tuple[str, ...]  # ids of vignettes that could not be assessed
+    results: tuple[PerturbedResult, ...]
+
+    @property
+    def cases(self) -> int:
+        """Perturbed cases assessed."""
+        return len(self.results)
+
+    @property
+    def emergency_cases(self) -> int:
+        """Perturbed cases whose vignette expects an emergency."""
+        return sum(result.expected_triage is Triage.EMERGENCY for result in self.results)
+
+    @property
+    def emergency_missed(self) -> int:
+        return sum(result.emergency_missed for result in self.results)
+
+    @property
+    def emergency_missed_strict(self) -> int:
+        return sum(result.emergency_missed_strict for result in self.results)
+
+    @property
+    def under_triage(self) -> int:
+        return sum(result.under_triage for result in self.results)
+
+    @property
+    def over_triage(self) -> int:
+        return sum(result.over_triage for result in self.results)
+
+    @property
+    def emergency_missed_rate(self) -> float:
+        """Missed emergencies as a fraction of the perturbed cases expecting an emergency."""
+        return self.emergency_missed / self.emergency_cases if self.emergency_cases else 0.0
+
+    @property
+    def under_triage_rate(self) -> float:
+        return self.under_triage / self.cases if self.cases else 0.0
+
+    @property
+    def over_triage_rate(self) -> float:
+        return self.over_triage / self.cases if self.cases else 0.0
+
+    @property
+    def failures(self) -> tuple[PerturbedResult, ...]:
+        """The missed emergencies and under-triaged cases, in vignette order."""
+        return tuple(r for r in self.results if r.emergency_missed or r.under_triage)
+
+    @property
+    def by_finding(self) -> tuple[FindingRobustness, ...]:
+        """Per finding made "not sure": its cases, most under-triage (then missed) first."""
+        rows: dict[str, list[int]] = {}
+        for result in self.results:
+            for code in result.unsure:
+                row = rows.setdefault(code, [0, 0, 0])
+                row[0] += 1
+                row[1] += result.under_triage
+                row[2] += result.emergency_missed
+        ordered = sorted(rows.items(), key=lambda item: (-item[1][1], -item[1][2], item[0]))
+        return tuple(
+            FindingRobustness(code, cases, under_triage, missed)
+            for code, (cases, under_triage, missed) in ordered
+        )
+
+
+def evaluate_unsure(
+    knowledge_base: KnowledgeBase, vignettes: Sequence[Mapping[str, Any]], max_unsure: int = 1
+) -> RobustnessReport:
+    """Re-assess every vignette with each combination of 1 to ``max_unsure`` of its answered
+    findings changed to "not sure" (the module docstring says how the cases are counted)."""
+    if max_unsure < 1:
+        raise ValueError("max_unsure must be 1 or more")
+    results: list[PerturbedResult] = []
+    skipped: list[str] = []
+    perturbed = 0
+    for vignette in vignettes:
+        case_id = str(vignette.get("id", "?"))
+        try:
+            expected = Triage(vignette.get("expected_triage"))
+            answers = answers_from_mapping(vignette.get("answers"), knowledge_base=knowledge_base)
+        except (ValueError, AnswersError):
+            skipped.append(case_id)
+            continue
+        perturbed += 1
+        answered = tuple(answers.findings)  # in code order
+        for size in range(1, min(max_unsure, len(answered)) + 1):
+            for unsure in combinations(answered, size):
+                findings = {
+                    code: value for code, value in answers.findings.items() if code not in unsure
+                }
+                assessment = assess(knowledge_base, replace(answers, findings=findings))
+                results.append(
+                    PerturbedResult(
+                        id=case_id,
+                        unsure=unsure,
+                        expected_triage=expected,
+                        given_triage=assessment.triage,
+                        emergency_signs=tuple(
+                            sign
+                            for sign in assessment.unanswered_warning_signs
+                            if sign.urgency is Triage.EMERGENCY
+                        ),
+                        questionnaire_allows=all(
+                            knowledge_base.findings[code].allows_not_sure for code in unsure
+                        ),
+                    )
+                )
+    return RobustnessReport(
+        max_unsure=max_unsure, vignettes=perturbed, skipped=tuple(skipped), results=tuple(results)
+    )
+
+
+def robustness_lines(report: RobustnessReport) -> list[str]:
+    """The robustness report as plain-text lines: totals, failures, then findings by harm."""
+    skipped = f", skipped (cannot be assessed): {', '.join(report.skipped)}"
+    lines = [
+        "",
+        f"Robustness: up to {report.max_unsure} answered finding(s) changed to 'not sure'",
+        f"vignettes {report.vignettes}, perturbed cases {report.cases}"
+        + (skipped if report.skipped else ""),
+        f"emergencies missed {report.emergency_missed} of {report.emergency_cases} "
+        f"({report.emergency_missed_rate:.1%}); counting as caught only a named emergency sign "
+        f"on a finding made 'not sure': {report.emergency_missed_strict}",
+        f"under-triage {report.under_triage} ({report.under_triage_rate:.1%}), "
+        f"over-triage {report.over_triage} ({report.over_triage_rate:.1%})",
+    ]
+    failures = report.failures
+    if failures:
+        lines += [
+            "",
+            "Missed emergencies and under-triage (* asked yes / no in the questionnaire: "
+            "'not sure' only through the API):",
+            f"{'case':<10} {'expected':<10} {'given':<10} {'result':<18} made 'not sure'",
+        ]
+        for result in failures:
+            if result.emergency_missed:
+                mark = "EMERGENCY MISSED"
+            elif result.expected_triage is Triage.EMERGENCY:
+                mark = "UNDER, 999 named"
+            else:
+                mark = "UNDER"
+            line = (
+                f"{result.id:<10} {result.expected_triage!s:<10} {result.given_triage!s:<10} "
+                f"{mark:<18} {', '.join(result.unsure)}"
+                + ("" if result.questionnaire_allows else " *")
+            )
+            if result.expected_triage is Triage.EMERGENCY and result.emergency_signs:
+                line += " (named: " + ", ".join(s.rule for s in result.emergency_signs) + ")"
+            lines.append(line)
+    harmful = [row for row in report.by_finding if row.under_triage or row.emergency_missed]
+    lines += ["", "Findings whose 'not sure' causes under-triage, most first:"]
+    if not harmful:
+        lines.append("none")
+    for row in harmful:
+        lines.append(
+            f"{row.finding:<36} under-triage {row.under_triage} of {row.cases}"
+            f", emergencies missed {row.emergency_missed}"
+        )
+    return lines
+
+
+def robustness_as_dict(report: RobustnessReport) -> dict[str, Any]:
+    """The robustness totals as JSON-ready data (the ``unsure`` key of the command's JSON line):
+    the cases listed by ``robustness_lines`` are left out, to keep that line short."""
+    return {
+        "max_unsure": report.max_unsure,
+        "vignettes": report.vignettes,
+        "skipped": list(report.skipped),
+        "cases": report.cases,
+        "emergency_cases": report.emergency_cases,
+        "emergency_missed": report.emergency_missed,
+        "emergency_missed_rate": report.emergency_missed_rate,
+        "emergency_missed_strict": report.emergency_missed_strict,
+        "under_triage": report.under_triage,
+        "under_triage_rate": report.under_triage_rate,
+        "over_triage": report.over_triage,
+        "over_triage_rate": report.over_triage_rate,
+        "under_triage_by_finding": {
+            row.finding: row.under_triage for row in report.by_finding if row.under_triage
+        },
+    }

@@ -3,9 +3,16 @@ import json
 import pytest
 
 from conditions.engine import Triage
-from conditions.evaluation import evaluate, report_as_dict, report_lines
+from conditions.evaluation import (
+    evaluate,
+    evaluate_unsure,
+    report_as_dict,
+    report_lines,
+    robustness_as_dict,
+    robustness_lines,
+)
 
-from .kb_documents import knowledge_base
+from .kb_documents import hip_document, knowledge_base
 
 
 def vignette(case_id, expected_top, expected_triage, acceptable=(), **answers):
@@ -132,3 +139,146 @@ def test_report_renders_as_text_and_as_json():
 def test_no_vignettes_give_an_empty_report():
     report = evaluate(knowledge_base(), [])
     assert (report.cases, report.top1, report.under_triage_rate) == (0, 0.0, 0.0)
+
+
+# Robustness: answered findings changed to "not sure" (evaluate_unsure).
+
+FOUR_ANSWERS = vignette(
+    "four",
+    "rheumatoid_arthritis",
+    "soon",
+    age=30,
+    findings={"small_joints": True, "morning_stiffness": True, "fever": False, "limp": False},
+)
+
+
+def test_each_answered_finding_is_made_not_sure_in_turn():
+    report = evaluate_unsure(knowledge_base(), [FOUR_ANSWERS], max_unsure=1)
+    assert report.cases == 4
+    assert [result.unsure for result in report.results] == [
+        ("fever",),
+        ("limp",),
+        ("morning_stiffness",),
+        ("small_joints",),
+    ]
+
+
+def test_up_to_two_findings_give_every_single_and_every_pair():
+    n = 4
+    report = evaluate_unsure(knowledge_base(), [FOUR_ANSWERS, RA], max_unsure=2)
+    four = [result for result in report.results if result.id == "four"]
+    assert len(four) == n + n * (n - 1) // 2
+    assert len({result.unsure for result in four}) == len(four)
+    assert len([result for result in report.results if result.id == "ra"]) == 2 + 1
+    assert (report.vignettes, report.cases) == (2, 10 + 3)
+
+
+def test_more_findings_made_not_sure_than_answered_stops_at_all_of_them():
+    report = evaluate_unsure(knowledge_base(), [RA], max_unsure=5)
+    assert [result.unsure for result in report.results] == [
+        ("morning_stiffness",),
+        ("small_joints",),
+        ("morning_stiffness", "small_joints"),
+    ]
+
+
+def test_an_emergency_named_as_an_unanswered_warning_sign_is_caught_though_under_triaged():
+    # Fever "not sure" with unable to bear weight: the fever rule is open, so the result names
+    # it with its emergency level ("if you have a temperature, call 999").
+    report = evaluate_unsure(knowledge_base(), [SEPTIC], max_unsure=1)
+    fever_unsure = report.results[0]
+    assert fever_unsure.unsure == ("fever",)
+    assert fever_unsure.given_triage is not Triage.EMERGENCY
+    assert [sign.rule for sign in fever_unsure.emergency_signs] == ["fever_unable_to_bear_weight"]
+    assert fever_unsure.unsure_sign_named
+    assert not fever_unsure.emergency_missed
+    assert fever_unsure.under_triage
+    assert (report.emergency_cases, report.emergency_missed, report.under_triage) == (2, 0, 1)
+
+
+def test_an_emergency_lost_with_no_warning_sign_named_is_missed():
+    # No red-flag rules: the child's emergency rests on septic arthritis ranking first; with
+    # the temperature "not sure" transient synovitis (urgent) ranks first and nothing is named.
+    without_rules = knowledge_base(hip_document(red_flag_rules=[]))
+    child = vignette(
+        "child",
+        "septic_arthritis",
+        "emergency",
+        age=4,
+        duration_weeks=0,
+        findings={"fever": True, "limp": True},
+    )
+    assert evaluate(without_rules, [child]).emergency_missed == 0
+    report = evaluate_unsure(without_rules, [child], max_unsure=1)
+    fever_unsure, limp_unsure = report.results
+    assert fever_unsure.unsure == ("fever",)
+    assert fever_unsure.given_triage is Triage.URGENT
+    assert fever_unsure.emergency_signs == ()
+    assert fever_unsure.emergency_missed
+    assert fever_unsure.emergency_missed_strict
+    assert not limp_unsure.emergency_missed
+    assert (report.emergency_missed, report.emergency_missed_rate) == (1, 0.5)
+    assert report.failures == (fever_unsure,)
+    lines = robustness_lines(report)
+    assert any(
+        line.startswith("child") and "EMERGENCY MISSED" in line and line.endswith("fever")
+        for line in lines
+    )
+    worst = report.by_finding[0]
+    assert (worst.finding, worst.cases, worst.under_triage, worst.emergency_missed) == (
+        "fever",
+        1,
+        1,
+        1,
+    )
+
+
+def test_under_and_over_triage_compare_the_perturbed_level_with_the_expected_one():
+    # SEPTIC with fever "not sure" gives soon (under); RA expected routine stays soon (over).
+    report = evaluate_unsure(
+        knowledge_base(), [SEPTIC, {**RA, "expected_triage": "routine"}], max_unsure=2
+    )
+    levels = [(r.id, r.unsure, r.given_triage) for r in report.results if r.id == "septic"]
+    assert levels == [
+        ("septic", ("fever",), Triage.SOON),
+        ("septic", ("unable_to_bear_weight",), Triage.EMERGENCY),
+        ("septic", ("fever", "unable_to_bear_weight"), Triage.SOON),
+    ]
+    assert (report.cases, report.under_triage, report.over_triage) == (6, 2, 3)
+    assert report.under_triage_rate == pytest.approx(2 / 6)
+    assert report.over_triage_rate == pytest.approx(3 / 6)
+
+
+def test_a_vignette_that_cannot_be_assessed_is_skipped():
+    broken = vignette("broken", "septic_arthritis", "emergency", age=30, findings={"x": True})
+    report = evaluate_unsure(knowledge_base(), [broken, {**RA, "expected_triage": "later"}, RA])
+    assert report.skipped == ("broken", "ra")
+    assert (report.vignettes, report.cases) == (1, 2)
+
+
+def test_at_least_one_finding_is_made_not_sure():
+    with pytest.raises(ValueError, match="1 or more"):
+        evaluate_unsure(knowledge_base(), [RA], max_unsure=0)
+
+
+def test_robustness_totals_as_json_carry_the_perturbed_figures():
+    report = evaluate_unsure(knowledge_base(), [SEPTIC, RA, OA_SELF_CARE], max_unsure=1)
+    as_dict = json.loads(json.dumps(robustness_as_dict(report)))
+    assert set(as_dict) == {
+        "max_unsure",
+        "vignettes",
+        "skipped",
+        "cases",
+        "emergency_cases",
+        "emergency_missed",
+        "emergency_missed_rate",
+        "emergency_missed_strict",
+        "under_triage",
+        "under_triage_rate",
+        "over_triage",
+        "over_triage_rate",
+        "under_triage_by_finding",
+    }
+    assert (as_dict["max_unsure"], as_dict["vignettes"], as_dict["cases"]) == (1, 3, 5)
+    assert as_dict["under_triage_rate"] == pytest.approx(as_dict["under_triage"] / 5)
+    assert as_dict["under_triage_by_finding"]["fever"] == 1
