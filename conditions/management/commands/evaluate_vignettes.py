@@ -6,10 +6,25 @@ patients see; ``--knowledge DIR`` measures a knowledge file or folder instead, b
 loaded or published. With ``--json`` the last line of the output is one JSON object with the
 totals (``cases``, ``top1``, ``top3``, ``triage_exact``, ``under_triage``, ``over_triage``,
 ``emergency_missed``, ``triage_by_level``).
+
+``--unsure K`` (``--unsure`` alone: K = 1) also measures robustness (triage-policy.md §3): every
+vignette again with each combination of 1 to K of its answered findings changed to "not sure"
+(``conditions.evaluation.evaluate_unsure`` says how the cases are counted). The output then ends
+with the perturbed totals, the missed emergencies and under-triaged cases (vignette, findings
+made "not sure", level given) and the findings whose "not sure" causes under-triage most. With
+``--json`` the perturbed totals are under the ``unsure`` key of the JSON line, beside the
+unperturbed ones: ``max_unsure``, ``vignettes``, ``skipped``, ``cases`` (perturbed cases),
+``emergency_cases``, ``emergency_missed``, ``emergency_missed_rate``,
+``emergency_missed_strict`` (a named emergency sign counts only if it asks about a finding made
+"not sure"), ``under_triage``, ``under_triage_rate``, ``over_triage``, ``over_triage_rate``
+(fractions of the perturbed cases) and ``under_triage_by_finding`` (finding → under-triaged
+cases with it "not sure"). Without ``--unsure`` nothing is perturbed and the ``unsure`` key is
+absent.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +33,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conditions.engine import KnowledgeBase, KnowledgeBaseError, knowledge_base_from_document
-from conditions.evaluation import evaluate, report_as_dict, report_lines
+from conditions.evaluation import (
+    evaluate,
+    evaluate_unsure,
+    report_as_dict,
+    report_lines,
+    robustness_as_dict,
+    robustness_lines,
+)
 from conditions.knowledge_file import KnowledgeFileError, read_knowledge_document
 from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base
 
@@ -38,6 +60,17 @@ class Command(BaseCommand):
             metavar="PATH",
             help="measure this knowledge file or folder instead of the published version",
         )
+        parser.add_argument(
+            "--unsure",
+            nargs="?",
+            const=1,
+            type=_at_least_one,
+            metavar="K",
+            help=(
+                "also re-run every vignette with each combination of up to K answered findings "
+                "changed to 'not sure' (K = 1 when the flag is given alone)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         vignettes = self.read_vignettes(Path(options["path"]))
@@ -45,8 +78,16 @@ class Command(BaseCommand):
         report = evaluate(knowledge_base, vignettes)
         for line in report_lines(report):
             self.stdout.write(line)
+        robustness = None
+        if options.get("unsure") is not None:
+            robustness = evaluate_unsure(knowledge_base, vignettes, options["unsure"])
+            for line in robustness_lines(robustness):
+                self.stdout.write(line)
         if options["json"]:
-            self.stdout.write(json.dumps(self.totals(report_as_dict(report)), sort_keys=True))
+            totals = self.totals(report_as_dict(report))
+            if robustness is not None:
+                totals["unsure"] = robustness_as_dict(robustness)
+            self.stdout.write(json.dumps(totals, sort_keys=True))
 
     def read_vignettes(self, path: Path) -> list[dict[str, Any]]:
         try:
@@ -60,6 +101,9 @@ class Command(BaseCommand):
         return vignettes
 
     def knowledge_base(self, knowledge_path: str | None) -> KnowledgeBase:
+        # Imported here, not at the top: only this method reads the database.
+        from django.db.utils import ProgrammingError
+
         if knowledge_path is None:
             try:
                 return published_knowledge_base()
@@ -67,6 +111,16 @@ class Command(BaseCommand):
                 self.stderr.write(
                     "No knowledge base is published in this database: measuring the seed "
                     f"knowledge files in {SEED_KNOWLEDGE} instead."
+                )
+                knowledge_path = str(SEED_KNOWLEDGE)
+            except ProgrammingError as error:
+                # An unmigrated database (e.g. right after `make test` on a fresh clone) has no
+                # table of versions (PostgreSQL's undefined_table, 42P01): nothing is published.
+                if getattr(error.__cause__, "pgcode", None) != "42P01":
+                    raise
+                self.stderr.write(
+                    "This database has no tables yet (run `make database` to create them): "
+                    f"measuring the seed knowledge files in {SEED_KNOWLEDGE} instead."
                 )
                 knowledge_path = str(SEED_KNOWLEDGE)
         try:
@@ -94,3 +148,14 @@ class Command(BaseCommand):
                 level: figures["exact"] for level, figures in totals["triage_by_level"].items()
             },
         }
+
+
+def _at_least_one(value: str) -> int:
+    """``--unsure``'s K: a whole number, 1 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
