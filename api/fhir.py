@@ -6,6 +6,11 @@ Y / N, or data-absent-reason ``asked-unknown`` for "not sure". Findings themselv
 a standard terminology, so they carry codes of a Symptomcheck CodeSystem (their knowledge-base
 codes). The canonical URLs identify the resources wherever they are served, so they do not change
 with the host name.
+
+A warning sign left unanswered that would make the level more urgent (triage-policy.md §3) is
+named on the ``QuestionnaireResponse`` by a complex extension (``UNANSWERED_WARNING_SIGN_URL``):
+the red-flag rule's code, each unanswered finding (a Coding of the finding CodeSystem), the level
+it would bring, what the person should do if it applies, and what it may mean.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from typing import Any
 
 from api.presentation import about_you_items, asked_findings
 from api.schemas import AnswersIn
-from conditions.engine import Finding, KnowledgeBase
+from api.validation import answers_from_validated
+from conditions.engine import Assessment, Finding, KnowledgeBase, UnansweredWarningSign, assess
 from questionnaire.steps import ABOUT_YOU, STEP_TITLES
 
 CANONICAL_BASE = "http://symptomcheck.example/fhir"
@@ -34,6 +40,7 @@ ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 MIN_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+UNANSWERED_WARNING_SIGN_URL = f"{CANONICAL_BASE}/StructureDefinition/unanswered-warning-sign"
 
 # Displays are the code systems' own, as FHIR asks; a form renderer may word them for patients.
 YES = {"system": YES_NO_SYSTEM, "code": "Y", "display": "Yes"}
@@ -89,14 +96,22 @@ def questionnaire_resource(knowledge_base: KnowledgeBase) -> dict[str, Any]:
 
 
 def questionnaire_response_resource(
-    answers: AnswersIn, knowledge_base: KnowledgeBase, *, authored: datetime
+    answers: AnswersIn,
+    knowledge_base: KnowledgeBase,
+    *,
+    authored: datetime,
+    assessment: Assessment | None = None,
 ) -> dict[str, Any]:
     """One person's answers as a completed ``QuestionnaireResponse`` to that questionnaire.
 
     A finding left out is not answered; one sent as null is answered "not sure". A finding
     answered at an age the questionnaire does not ask it is left out (it would break the
-    questionnaire's enableWhen).
+    questionnaire's enableWhen). The warning signs these answers leave open are named by
+    extensions; ``assessment`` is the engine's assessment of ``answers`` (assessed here if not
+    given).
     """
+    if assessment is None:
+        assessment = assess(knowledge_base, answers_from_validated(answers, knowledge_base))
     values = {
         "age": {"valueInteger": answers.age},
         "sex": {"valueCoding": SEXES[answers.sex]},
@@ -133,13 +148,37 @@ def questionnaire_response_resource(
                     "item": answered,
                 }
             )
+    resource: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
+    if assessment.unanswered_warning_signs:
+        resource["extension"] = [
+            _unanswered_warning_sign(sign) for sign in assessment.unanswered_warning_signs
+        ]
     return {
-        "resourceType": "QuestionnaireResponse",
+        **resource,
         "questionnaire": f"{QUESTIONNAIRE_URL}|{knowledge_base.version}",
         "status": "completed",
         "authored": authored.isoformat(timespec="seconds"),
         "item": items,
     }
+
+
+def _unanswered_warning_sign(sign: UnansweredWarningSign) -> dict[str, Any]:
+    """A complex extension: rule, finding (one per unanswered finding), urgency, message, concern.
+
+    FHIR strings may not be empty: a message or concern a rule was published without is left out.
+    """
+    parts: list[dict[str, Any]] = [{"url": "rule", "valueCode": sign.rule}]
+    parts += [
+        {"url": "finding", "valueCoding": {"system": FINDING_SYSTEM, "code": code}}
+        for code in sign.findings
+    ]
+    parts.append({"url": "urgency", "valueCode": str(sign.urgency)})
+    parts += [
+        {"url": name, "valueString": text}
+        for name, text in (("message", sign.message), ("concern", sign.concern))
+        if text.strip()
+    ]
+    return {"url": UNANSWERED_WARNING_SIGN_URL, "extension": parts}
 
 
 def operation_outcome(issues: list[Mapping[str, str]]) -> dict[str, Any]:

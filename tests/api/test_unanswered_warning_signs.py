@@ -166,3 +166,56 @@ def test_the_openapi_schema_documents_unanswered_warning_signs_and_concerns(clie
     reason = components["TriageReasonOut"]
     assert "concern" in reason["required"]
     assert set(reason["properties"]["kind"]["enum"]) == {str(kind) for kind in ReasonKind}
+
+
+# --- FHIR: the same warning signs on the QuestionnaireResponse ----------------------------------
+
+FROM_ANSWERS = "/fhir/QuestionnaireResponse/$from-answers"
+SIGN_URL = "http://symptomcheck.example/fhir/StructureDefinition/unanswered-warning-sign"
+FINDING_SYSTEM = "http://symptomcheck.example/fhir/CodeSystem/finding"
+
+
+def fhir_response_to(client: Client, answers: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(FROM_ANSWERS, json.dumps(answers), content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def fhir_signs(resource: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
+    """rule code → {part name: [values]} of each unanswered-warning-sign extension."""
+    signs = {}
+    for extension in resource.get("extension", []):
+        assert extension["url"] == SIGN_URL
+        parts: dict[str, list[Any]] = {}
+        for part in extension["extension"]:
+            (value_key,) = (key for key in part if key.startswith("value"))
+            parts.setdefault(part["url"], []).append(part[value_key])
+        (rule,) = parts["rule"]
+        signs[rule] = parts
+    return signs
+
+
+def test_fhir_names_each_unanswered_warning_sign_on_a_valid_questionnaire_response(client):
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    answers = {"age": 55, "sex": "female", "duration_weeks": 1, "findings": {}}
+    resource = fhir_response_to(client, answers)
+
+    QuestionnaireResponse.model_validate(resource)
+    signs = fhir_signs(resource)
+    api_signs = signs_by_rule(assessed(client, answers))
+    assert set(signs) == set(api_signs)
+    fracture = signs["trauma_unable_to_bear_weight"]
+    assert fracture["urgency"] == ["emergency"]
+    assert fracture["finding"] == [
+        {"system": FINDING_SYSTEM, "code": code}
+        for code in api_signs["trauma_unable_to_bear_weight"]["findings"]
+    ]
+    assert fracture["message"] == [api_signs["trauma_unable_to_bear_weight"]["message"]]
+    assert fracture["concern"] == ["a broken hip"]
+
+
+def test_fhir_adds_no_extension_when_every_warning_sign_is_answered(client, hip_fracture_answers):
+    resource = fhir_response_to(client, hip_fracture_answers)
+
+    assert "extension" not in resource
