@@ -1,7 +1,14 @@
-"""Writes to the knowledge base: load a knowledge file into the drafts, and publish a version."""
+"""Writes to the knowledge base: load a knowledge file into the drafts, and publish a version.
+
+Once the database holds a knowledge base it is the source of truth: the knowledge file seeds an
+empty database only (``knowledge_base_seed``); later loads go into the drafts
+(``knowledge_base_load_draft``), never over unpublished edits unless asked, and only a reviewer's
+publish turns drafts into a version patients see.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,7 +32,7 @@ from conditions.models import (
     ScoringPolicy,
 )
 from conditions.published import forget_latest_version
-from conditions.selectors import knowledge_base_document
+from conditions.selectors import knowledge_base_document, latest_published_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -60,10 +67,20 @@ class RowCounts:
 
 @dataclass
 class LoadReport:
-    """What a load did (or, for a dry run, would do), per model."""
+    """What a load did (or, for a dry run, would do), per model.
+
+    ``counts`` compare the file with the drafts as they were. A load through
+    ``knowledge_base_load_draft`` (or the seed) also compares the file with the latest published
+    version: ``against_published`` has one line per differing field, ``published_number`` is that
+    version (None before the first publish), and ``overwritten`` names the entries whose
+    unpublished draft edits the load replaced (with ``overwrite_draft``) or would replace (dry run).
+    """
 
     dry_run: bool
     counts: dict[str, RowCounts] = field(default_factory=dict)
+    published_number: int | None = None
+    against_published: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -89,14 +106,22 @@ def knowledge_base_load(
     twice writes nothing and adds no history. Raises KnowledgeFileError listing every problem
     before anything is written. ``sources`` maps entries to file names for those messages.
     """
+    return _sync(_valid_canonical(document, sources), LoadReport(dry_run=dry_run))
+
+
+def _valid_canonical(
+    document: Mapping[str, Any], sources: Mapping[str, str] | None
+) -> dict[str, Any]:
     errors = knowledge_file.validate(document, sources=sources)
     if errors:
         raise KnowledgeFileError(errors)
-    canonical = knowledge_file.canonical(document)
-    report = LoadReport(dry_run=dry_run)
+    return knowledge_file.canonical(document)
+
+
+def _sync(canonical: dict[str, Any], report: LoadReport) -> LoadReport:
     with transaction.atomic():
         _KnowledgeBaseSync(canonical, report).run()
-        if dry_run:
+        if report.dry_run:
             _check_deferred_constraints()
             transaction.set_rollback(True)
     return report
@@ -107,6 +132,214 @@ def _check_deferred_constraints() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# --- The database as the source of truth ---
+
+
+class UnpublishedDraftEdits(Exception):
+    """Loading would replace draft edits that no published version holds yet."""
+
+    def __init__(self, entries: list[str], *, published_number: int | None) -> None:
+        self.entries = entries
+        self.published_number = published_number
+        since = (
+            f"since version {published_number}"
+            if published_number is not None
+            else "(nothing is published yet)"
+        )
+        super().__init__(
+            f"The drafts hold edits not yet published {since} that the load would overwrite "
+            f"in {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(entries)}"
+        )
+
+
+class KnowledgeBaseAlreadyPublished(Exception):
+    """A file may be published directly only into a database where nothing is published yet."""
+
+    def __init__(self, version: KnowledgeBaseVersion) -> None:
+        self.version = version
+        super().__init__(f"Version {version.number} is already published.")
+
+
+def knowledge_base_is_empty() -> bool:
+    """True when the database holds no knowledge base: no draft row and no published version."""
+    return not KnowledgeBaseVersion.objects.exists() and not any(
+        model._default_manager.exists() for model in LOAD_ORDER
+    )
+
+
+def knowledge_base_seed(
+    *, document: Mapping[str, Any], note: str, sources: Mapping[str, str] | None = None
+) -> tuple[LoadReport, KnowledgeBaseVersion] | None:
+    """Load the knowledge file and publish it as version 1, only if the database is empty.
+
+    Returns None, writing nothing, when the database already holds a knowledge base (drafts or a
+    published version): from then on the database is the source of truth and the file is not
+    read into it again. Raises KnowledgeFileError for an invalid file.
+    """
+    canonical = _valid_canonical(document, sources)
+    with transaction.atomic():
+        _lock_for_publishing()
+        if not knowledge_base_is_empty():
+            return None
+        report = _load_over_drafts(canonical, dry_run=False, overwrite_draft=False)
+        version = _publish(document=knowledge_base_document(), published_by=None, note=note)
+    return report, version
+
+
+def knowledge_base_load_draft(
+    *,
+    document: Mapping[str, Any],
+    sources: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    overwrite_draft: bool = False,
+) -> LoadReport:
+    """Make the drafts equal to the knowledge file, as a draft: nothing is published.
+
+    Raises UnpublishedDraftEdits, writing nothing, when the drafts differ from the latest
+    published version in an entry the file would change, unless ``overwrite_draft`` (a dry run
+    only reports them). The report compares the file with the latest published version.
+    """
+    canonical = _valid_canonical(document, sources)
+    with transaction.atomic():
+        _lock_for_publishing()
+        return _load_over_drafts(canonical, dry_run=dry_run, overwrite_draft=overwrite_draft)
+
+
+def knowledge_base_load_and_publish_first(
+    *,
+    document: Mapping[str, Any],
+    note: str,
+    sources: Mapping[str, str] | None = None,
+    overwrite_draft: bool = False,
+) -> tuple[LoadReport, KnowledgeBaseVersion]:
+    """Load the knowledge file and publish it as the first version.
+
+    Raises KnowledgeBaseAlreadyPublished when a version exists: after the first, every version
+    is published by a reviewer in the admin. Unpublished drafts are protected as in
+    ``knowledge_base_load_draft``.
+    """
+    canonical = _valid_canonical(document, sources)
+    with transaction.atomic():
+        _lock_for_publishing()
+        latest = latest_published_version()
+        if latest is not None:
+            raise KnowledgeBaseAlreadyPublished(latest)
+        report = _load_over_drafts(canonical, dry_run=False, overwrite_draft=overwrite_draft)
+        version = _publish(document=knowledge_base_document(), published_by=None, note=note)
+    return report, version
+
+
+def _load_over_drafts(
+    canonical: dict[str, Any], *, dry_run: bool, overwrite_draft: bool
+) -> LoadReport:
+    # Called with the publishing lock held: no curator's save or reviewer's publish can slip in
+    # between reading the drafts and replacing them.
+    latest = latest_published_version()
+    published = latest.document if latest else None
+    drafts = knowledge_base_document()
+    # An entry is lost if the drafts changed it since the last publish and the file changes it
+    # again; unpublished edits the file happens to agree with are kept as they are.
+    overwritten = sorted(_changed_entries(published, drafts) & _changed_entries(drafts, canonical))
+    if overwritten and not (overwrite_draft or dry_run):
+        raise UnpublishedDraftEdits(
+            [_entry_name(entry) for entry in overwritten],
+            published_number=latest.number if latest else None,
+        )
+    report = LoadReport(
+        dry_run=dry_run,
+        published_number=latest.number if latest else None,
+        # The load makes the drafts equal to the file, so the file is what now differs.
+        against_published=document_differences(published, canonical),
+        overwritten=[_entry_name(entry) for entry in overwritten],
+    )
+    return _sync(canonical, report)
+
+
+def _changed_entries(before: Mapping | None, after: Mapping) -> set[tuple[str, str]]:
+    return {
+        (changes.section, code)
+        for changes in knowledge_file.changes_between(before, after)
+        for code in (*changes.added, *changes.removed, *changes.changed)
+    }
+
+
+def _entry_name(entry: tuple[str, str]) -> str:
+    section, code = entry
+    return section if section == "scoring" else f"{section}[{code}]"
+
+
+def document_differences(before: Mapping | None, after: Mapping) -> list[str]:
+    """One line per entry added or removed and per field changed, located as validation does.
+
+    For example ``conditions[septic_arthritis].evidence[fever].probability: 0.3 → 0.35``.
+    """
+    before = before or {}
+    lines = []
+    for changes in knowledge_file.changes_between(before, after):
+        section = changes.section
+        if section == "scoring":
+            lines += _field_differences("scoring", before.get("scoring"), after.get("scoring"))
+            continue
+        key = knowledge_file.SECTION_SPECS[section][1]
+        old = {entry[key]: entry for entry in before.get(section, [])}
+        new = {entry[key]: entry for entry in after.get(section, [])}
+        lines += [f"{section}[{code}]: added" for code in changes.added]
+        lines += [f"{section}[{code}]: removed" for code in changes.removed]
+        for code in changes.changed:
+            lines += _field_differences(f"{section}[{code}]", old[code], new[code])
+    return lines
+
+
+_ABSENT = object()
+
+
+def _field_differences(where: str, old: Any, new: Any) -> list[str]:
+    if old == new:
+        return []
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return [
+            line
+            for name in dict.fromkeys([*old, *new])
+            for line in _field_differences(
+                f"{where}.{name}", old.get(name, _ABSENT), new.get(name, _ABSENT)
+            )
+        ]
+    if isinstance(old, list) and isinstance(new, list):
+        if all(isinstance(item, Mapping) for item in (*old, *new)):
+            old_items = {_item_label(item): item for item in old}
+            new_items = {_item_label(item): item for item in new}
+            return [
+                line
+                for label in dict.fromkeys([*old_items, *new_items])
+                for line in _field_differences(
+                    f"{where}[{label}]",
+                    old_items.get(label, _ABSENT),
+                    new_items.get(label, _ABSENT),
+                )
+            ]
+        added = [_shown(item) for item in new if item not in old]
+        removed = [_shown(item) for item in old if item not in new]
+        return [f"{where}: " + ", ".join([*(f"+{a}" for a in added), *(f"-{r}" for r in removed)])]
+    if old is _ABSENT:
+        return [f"{where}: added"]
+    if new is _ABSENT:
+        return [f"{where}: removed"]
+    return [f"{where}: {_shown(old)} → {_shown(new)}"]
+
+
+def _item_label(item: Mapping) -> str:
+    # Evidence rows are named as validation names them: "fever", or "fever, child".
+    if "finding" in item:
+        population = item.get("population", "all")
+        return item["finding"] if population == "all" else f"{item['finding']}, {population}"
+    return str(item.get("band", item.get("code", item.get("key"))))
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _KnowledgeBaseSync:

@@ -134,15 +134,18 @@ def write_knowledge_dir(tmp_path, document):
     return tmp_path
 
 
-def test_the_command_loads_a_directory_and_publishes_once(tmp_path, document):
+def test_the_command_loads_a_directory_and_publishes_it_only_while_nothing_is_published(
+    tmp_path, document
+):
     directory = write_knowledge_dir(tmp_path, document)
 
-    first, second = StringIO(), StringIO()
-    call_command("load_knowledge_base", str(directory), "--publish", stdout=first)
-    call_command("load_knowledge_base", str(directory), "--publish", stdout=second)
+    out = StringIO()
+    call_command("load_knowledge_base", str(directory), "--publish", stdout=out)
+    # After the first version, publishing goes through a reviewer (test_source_of_truth.py).
+    with pytest.raises(CommandError, match="--publish refused: version 1 is already published"):
+        call_command("load_knowledge_base", str(directory), "--publish", stdout=StringIO())
 
-    assert "Published version 1" in first.getvalue()
-    assert "nothing to publish" in second.getvalue()
+    assert "Published version 1" in out.getvalue()
     version = KnowledgeBaseVersion.objects.get()
     assert version.published_by is None
     assert version.note == f"loaded from {directory}"

@@ -1,10 +1,14 @@
-"""Load the knowledge file(s) into the draft rows, and optionally publish them.
+"""Load knowledge file(s) into the draft knowledge base, explicitly, as a draft.
 
-Curators keep the knowledge base in git as YAML (docs/knowledge-format.md); this command makes the
-database match it. It is idempotent: loading the same files again changes nothing. With
-``--publish`` a new version is published only when the drafts differ from the latest published
-version; such versions have no publishing user (published_by is empty) and the note
-"loaded from PATH".
+Once the database holds a knowledge base it is the source of truth (start-up only seeds an empty
+database: seed_knowledge_base). This command replaces the drafts with a file a curator chose, and
+publishes nothing: a reviewer publishes the drafts in the admin. It refuses to overwrite draft
+edits that are not yet published unless ``--overwrite-draft`` is given, and prints what the file
+changes against the latest published version. It is idempotent: loading the same files again
+changes nothing.
+
+``--publish`` is only for a database where nothing is published yet: it loads the file and
+publishes it as version 1 (with no publishing user and the note "loaded from PATH").
 """
 
 from pathlib import Path
@@ -15,11 +19,37 @@ from django.db import DatabaseError
 
 from conditions import knowledge_file
 from conditions.knowledge_file import KnowledgeFileError
-from conditions.services import knowledge_base_load, knowledge_base_publish_if_changed
+from conditions.selectors import latest_published_version
+from conditions.services import (
+    KnowledgeBaseAlreadyPublished,
+    LoadReport,
+    UnpublishedDraftEdits,
+    knowledge_base_load_and_publish_first,
+    knowledge_base_load_draft,
+)
+
+PUBLISH_IN_ADMIN = (
+    "a reviewer publishes the drafts in the admin "
+    "(Knowledge-base versions → Publish the knowledge base)"
+)
+
+
+def publish_refused(number: int) -> str:
+    return (
+        f"--publish refused: version {number} is already published, and from then on "
+        f"publishing goes through a reviewer in the admin; load without --publish, then "
+        f"{PUBLISH_IN_ADMIN}."
+    )
+
+
+def entries(count: int) -> str:
+    return f"{count} entry" if count == 1 else f"{count} entries"
 
 
 class Command(BaseCommand):
-    help = "Load knowledge/*.yaml (or one file) into the draft knowledge base."
+    help = (
+        "Load knowledge/*.yaml (or one file) into the draft knowledge base; nothing is published."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -30,39 +60,93 @@ class Command(BaseCommand):
             "Default: knowledge/",
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check and count the changes, then roll back."
+            "--dry-run", action="store_true", help="Check and report the changes, then roll back."
+        )
+        parser.add_argument(
+            "--overwrite-draft",
+            action="store_true",
+            help="Replace draft edits that are not yet published (they are lost unless exported "
+            "first with export_knowledge_base).",
         )
         parser.add_argument(
             "--publish",
             action="store_true",
-            help="Publish a new version afterwards if the drafts differ from the latest one.",
+            help="Only while nothing is published: publish the loaded file as version 1.",
         )
 
-    def handle(self, *args, path: str, dry_run: bool, publish: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        path: str,
+        dry_run: bool,
+        overwrite_draft: bool,
+        publish: bool,
+        **options,
+    ) -> None:
         if dry_run and publish:
             raise CommandError("--dry-run and --publish cannot be combined.")
+        if publish and (latest := latest_published_version()) is not None:
+            # Checked again, under the publishing lock, by the service.
+            raise CommandError(publish_refused(latest.number))
+        version = None
         try:
             knowledge = knowledge_file.read(path)
-            report = knowledge_base_load(
-                document=knowledge.document, dry_run=dry_run, sources=knowledge.sources
-            )
+            if publish:
+                report, version = knowledge_base_load_and_publish_first(
+                    document=knowledge.document,
+                    sources=knowledge.sources,
+                    overwrite_draft=overwrite_draft,
+                    note=f"loaded from {path}",
+                )
+            else:
+                report = knowledge_base_load_draft(
+                    document=knowledge.document,
+                    sources=knowledge.sources,
+                    dry_run=dry_run,
+                    overwrite_draft=overwrite_draft,
+                )
         except KnowledgeFileError as problem:
             raise CommandError(str(problem)) from problem
+        except KnowledgeBaseAlreadyPublished as problem:
+            raise CommandError(publish_refused(problem.version.number)) from problem
+        except UnpublishedDraftEdits as problem:
+            raise CommandError(
+                f"{problem}.\nNothing was loaded. Publish those edits first, or keep them with "
+                "`manage.py export_knowledge_base --output FILE`, or load anyway with "
+                "--overwrite-draft (those edits are then lost)."
+            ) from problem
         except DatabaseError as problem:
             raise CommandError(f"The database refused the knowledge base: {problem}") from problem
-        for line in report.lines():
-            self.stdout.write(line)
+        self.write_report(report)
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
-            return
-        if publish:
-            try:
-                version = knowledge_base_publish_if_changed(
-                    published_by=None, note=f"loaded from {path}"
+        elif version is not None:
+            self.stdout.write(self.style.SUCCESS(f"Published version {version.number}"))
+        elif report.changed:
+            self.stdout.write(f"Loaded as a draft; nothing was published: {PUBLISH_IN_ADMIN}.")
+        else:
+            self.stdout.write("The drafts already matched the file; nothing was written.")
+
+    def write_report(self, report: LoadReport) -> None:
+        for line in report.lines():
+            self.stdout.write(line)
+        verb = "would be" if report.dry_run else "were"
+        if report.overwritten:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Unpublished draft edits {verb} overwritten in "
+                    f"{entries(len(report.overwritten))}: {', '.join(report.overwritten)}"
                 )
-            except KnowledgeFileError as problem:
-                raise CommandError(str(problem)) from problem
-            if version is None:
-                self.stdout.write("The published version already matches; nothing to publish.")
-            else:
-                self.stdout.write(self.style.SUCCESS(f"Published version {version.number}"))
+            )
+        if report.published_number is None:
+            self.stdout.write("No version is published yet.")
+            return
+        against = f"published version {report.published_number}"
+        if not report.against_published:
+            self.stdout.write(f"The file matches {against}.")
+            return
+        self.stdout.write(
+            f"The file differs from {against} in {len(report.against_published)} place(s):"
+        )
+        for line in report.against_published:
+            self.stdout.write(f"  {line}")
