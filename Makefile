@@ -21,11 +21,13 @@ $(INSTALLED): requirements.txt | check-python
 
 install: $(INSTALLED)
 
-# Migrate and load the knowledge base (publishing it when it changed). The embedded PostgreSQL
-# starts on demand and stops when the last process using it exits.
+# Migrate, and seed an EMPTY database from knowledge/ (published as version 1). Once the database
+# holds a knowledge base it is the source of truth and knowledge/ is not loaded (README,
+# "Curating the knowledge base"). The embedded PostgreSQL starts on demand and stops when the
+# last process using it exits.
 database: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_knowledge_base knowledge/ --publish
+	$(BIN)/python manage.py seed_knowledge_base knowledge/
 
 run: database
 	@$(BIN)/python -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); r = s.connect_ex(("$(HOST)", $(PORT))); s.close(); sys.exit("symptomcheck: port $(PORT) on $(HOST) is already in use; stop the other server or run: make run PORT=8001" if r == 0 else 0)'
