@@ -18,7 +18,9 @@ A perturbed case expecting an emergency is *caught* when its level is emergency 
 result names an unanswered warning sign whose level is emergency (the person is told "if …,
 call 999"); otherwise it is a missed emergency. Under- and over-triage compare the level with
 the expected one, as ``evaluate`` does, so an emergency caught only by a named sign still counts
-as under-triage. Vignettes that cannot be assessed are skipped (``evaluate`` reports them).
+as under-triage; under-triage is *caused* by "not sure" when the vignette as answered is not
+under-triaged (a vignette under-triaged as answered would otherwise count once per finding).
+Vignettes that cannot be assessed are skipped (``evaluate`` reports them).
 """
 
 from __future__ import annotations
@@ -304,6 +306,7 @@ class PerturbedResult:
     unsure: tuple[str, ...]  # the findings made "not sure", in code order
     expected_triage: Triage
     given_triage: Triage
+    base_triage: Triage  # the level of the vignette as answered
     # The unanswered warning signs named on the result whose level is emergency.
     emergency_signs: tuple[UnansweredWarningSign, ...]
     # Every finding made "not sure" may be answered "not sure" in the questionnaire (the warning
@@ -314,6 +317,11 @@ class PerturbedResult:
     def under_triage(self) -> bool:
         """The level given is less urgent than the one expected."""
         return self.expected_triage.is_more_urgent_than(self.given_triage)
+
+    @property
+    def under_triage_caused(self) -> bool:
+        """Under-triaged, while the vignette as answered is not: "not sure" caused it."""
+        return self.under_triage and not self.expected_triage.is_more_urgent_than(self.base_triage)
 
     @property
     def over_triage(self) -> bool:
@@ -359,6 +367,7 @@ class FindingRobustness:
     cases: int
     under_triage: int
     emergency_missed: int
+    under_triage_caused: int  # under-triaged only because of "not sure"
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +402,10 @@ class RobustnessReport:
         return sum(result.under_triage for result in self.results)
 
     @property
+    def under_triage_caused(self) -> int:
+        return sum(result.under_triage_caused for result in self.results)
+
+    @property
     def over_triage(self) -> int:
         return sum(result.over_triage for result in self.results)
 
@@ -406,6 +419,10 @@ class RobustnessReport:
         return self.under_triage / self.cases if self.cases else 0.0
 
     @property
+    def under_triage_caused_rate(self) -> float:
+        return self.under_triage_caused / self.cases if self.cases else 0.0
+
+    @property
     def over_triage_rate(self) -> float:
         return self.over_triage / self.cases if self.cases else 0.0
 
@@ -416,18 +433,22 @@ class RobustnessReport:
 
     @property
     def by_finding(self) -> tuple[FindingRobustness, ...]:
-        """Per finding made "not sure": its cases, most under-triage (then missed) first."""
+        """Per finding made "not sure": its cases, the most under-triage it caused first (then
+        the most under-triage, then missed emergencies)."""
         rows: dict[str, list[int]] = {}
         for result in self.results:
             for code in result.unsure:
-                row = rows.setdefault(code, [0, 0, 0])
+                row = rows.setdefault(code, [0, 0, 0, 0])
                 row[0] += 1
                 row[1] += result.under_triage
                 row[2] += result.emergency_missed
-        ordered = sorted(rows.items(), key=lambda item: (-item[1][1], -item[1][2], item[0]))
+                row[3] += result.under_triage_caused
+        ordered = sorted(
+            rows.items(), key=lambda item: (-item[1][3], -item[1][1], -item[1][2], item[0])
+        )
         return tuple(
-            FindingRobustness(code, cases, under_triage, missed)
-            for code, (cases, under_triage, missed) in ordered
+            FindingRobustness(code, cases, under_triage, missed, caused)
+            for code, (cases, under_triage, missed, caused) in ordered
         )
 
 
@@ -450,6 +471,7 @@ def evaluate_unsure(
             skipped.append(case_id)
             continue
         perturbed += 1
+        base_triage = assess(knowledge_base, answers).triage
         answered = tuple(answers.findings)  # in code order
         for size in range(1, min(max_unsure, len(answered)) + 1):
             for unsure in combinations(answered, size):
@@ -463,6 +485,7 @@ def evaluate_unsure(
                         unsure=unsure,
                         expected_triage=expected,
                         given_triage=assessment.triage,
+                        base_triage=base_triage,
                         emergency_signs=tuple(
                             sign
                             for sign in assessment.unanswered_warning_signs
@@ -491,6 +514,8 @@ def robustness_lines(report: RobustnessReport) -> list[str]:
         f"on a finding made 'not sure': {report.emergency_missed_strict}",
         f"under-triage {report.under_triage} ({report.under_triage_rate:.1%}), "
         f"over-triage {report.over_triage} ({report.over_triage_rate:.1%})",
+        f"under-triage caused by 'not sure' (the vignette as answered is not under-triaged) "
+        f"{report.under_triage_caused} ({report.under_triage_caused_rate:.1%})",
     ]
     failures = report.failures
     if failures:
@@ -503,8 +528,12 @@ def robustness_lines(report: RobustnessReport) -> list[str]:
         for result in failures:
             if result.emergency_missed:
                 mark = "EMERGENCY MISSED"
-            elif result.expected_triage is Triage.EMERGENCY:
+            elif result.expected_triage is Triage.EMERGENCY and result.unsure_sign_named:
                 mark = "UNDER, 999 named"
+            elif result.expected_triage is Triage.EMERGENCY:
+                mark = "UNDER, other 999"  # caught only by a sign on another finding
+            elif not result.under_triage_caused:
+                mark = "UNDER as answered"
             else:
                 mark = "UNDER"
             line = (
@@ -516,13 +545,18 @@ def robustness_lines(report: RobustnessReport) -> list[str]:
                 line += " (named: " + ", ".join(s.rule for s in result.emergency_signs) + ")"
             lines.append(line)
     harmful = [row for row in report.by_finding if row.under_triage or row.emergency_missed]
-    lines += ["", "Findings whose 'not sure' causes under-triage, most first:"]
+    lines += [
+        "",
+        "Findings whose 'not sure' causes under-triage, most first "
+        "(of the cases with that finding 'not sure'):",
+    ]
     if not harmful:
         lines.append("none")
     for row in harmful:
         lines.append(
-            f"{row.finding:<36} under-triage {row.under_triage} of {row.cases}"
-            f", emergencies missed {row.emergency_missed}"
+            f"{row.finding:<36} caused {row.under_triage_caused}, "
+            f"under-triage {row.under_triage} of {row.cases}, "
+            f"emergencies missed {row.emergency_missed}"
         )
     return lines
 
@@ -541,9 +575,16 @@ def robustness_as_dict(report: RobustnessReport) -> dict[str, Any]:
         "emergency_missed_strict": report.emergency_missed_strict,
         "under_triage": report.under_triage,
         "under_triage_rate": report.under_triage_rate,
+        "under_triage_caused": report.under_triage_caused,
+        "under_triage_caused_rate": report.under_triage_caused_rate,
         "over_triage": report.over_triage,
         "over_triage_rate": report.over_triage_rate,
         "under_triage_by_finding": {
             row.finding: row.under_triage for row in report.by_finding if row.under_triage
+        },
+        "under_triage_caused_by_finding": {
+            row.finding: row.under_triage_caused
+            for row in report.by_finding
+            if row.under_triage_caused
         },
     }

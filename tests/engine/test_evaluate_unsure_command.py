@@ -38,7 +38,7 @@ def test_unsure_alone_makes_each_answered_finding_not_sure_and_ends_with_both_to
     )
     text = output.getvalue()
     assert "Robustness: up to 1 answered finding(s) changed to 'not sure'" in text
-    assert "Findings whose 'not sure' causes under-triage, most first:" in text
+    assert "Findings whose 'not sure' causes under-triage, most first" in text
     totals = json.loads(text.strip().splitlines()[-1])
     assert totals["cases"] == len(vignettes)  # the unperturbed totals are kept
     assert {"emergency_missed", "under_triage", "over_triage"} <= set(totals)
@@ -50,4 +50,5 @@ def test_unsure_alone_makes_each_answered_finding_not_sure_and_ends_with_both_to
         assert isinstance(unsure[name], int)
     assert unsure["under_triage_rate"] == pytest.approx(unsure["under_triage"] / answered)
     assert unsure["over_triage_rate"] == pytest.approx(unsure["over_triage"] / answered)
+    assert unsure["under_triage_caused"] <= unsure["under_triage"]
     assert sum(unsure["under_triage_by_finding"].values()) >= unsure["under_triage"]

@@ -249,6 +249,21 @@ def test_under_and_over_triage_compare_the_perturbed_level_with_the_expected_one
     assert report.over_triage_rate == pytest.approx(3 / 6)
 
 
+def test_under_triage_already_there_as_answered_is_not_counted_as_caused_by_not_sure():
+    # RA expected urgent is soon as answered: each of its 2 perturbed cases is under-triaged,
+    # but "not sure" caused neither; SEPTIC's fever "not sure" caused its one.
+    report = evaluate_unsure(
+        knowledge_base(), [{**RA, "expected_triage": "urgent"}, SEPTIC], max_unsure=1
+    )
+    assert (report.cases, report.under_triage, report.under_triage_caused) == (4, 3, 1)
+    assert report.under_triage_caused_rate == pytest.approx(1 / 4)
+    caused = {r.unsure for r in report.results if r.under_triage_caused}
+    assert caused == {("fever",)}
+    first = report.by_finding[0]
+    assert (first.finding, first.under_triage_caused) == ("fever", 1)
+    assert any("UNDER as answered" in line for line in robustness_lines(report))
+
+
 def test_a_vignette_that_cannot_be_assessed_is_skipped():
     broken = vignette("broken", "septic_arthritis", "emergency", age=30, findings={"x": True})
     report = evaluate_unsure(knowledge_base(), [broken, {**RA, "expected_triage": "later"}, RA])
@@ -275,9 +290,12 @@ def test_robustness_totals_as_json_carry_the_perturbed_figures():
         "emergency_missed_strict",
         "under_triage",
         "under_triage_rate",
+        "under_triage_caused",
+        "under_triage_caused_rate",
         "over_triage",
         "over_triage_rate",
         "under_triage_by_finding",
+        "under_triage_caused_by_finding",
     }
     assert (as_dict["max_unsure"], as_dict["vignettes"], as_dict["cases"]) == (1, 3, 5)
     assert as_dict["under_triage_rate"] == pytest.approx(as_dict["under_triage"] / 5)

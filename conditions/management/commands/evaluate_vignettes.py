@@ -16,10 +16,11 @@ made "not sure", level given) and the findings whose "not sure" causes under-tri
 unperturbed ones: ``max_unsure``, ``vignettes``, ``skipped``, ``cases`` (perturbed cases),
 ``emergency_cases``, ``emergency_missed``, ``emergency_missed_rate``,
 ``emergency_missed_strict`` (a named emergency sign counts only if it asks about a finding made
-"not sure"), ``under_triage``, ``under_triage_rate``, ``over_triage``, ``over_triage_rate``
-(fractions of the perturbed cases) and ``under_triage_by_finding`` (finding → under-triaged
-cases with it "not sure"). Without ``--unsure`` nothing is perturbed and the ``unsure`` key is
-absent.
+"not sure"), ``under_triage``, ``under_triage_rate``, ``under_triage_caused``,
+``under_triage_caused_rate`` (under-triaged while the vignette as answered is not),
+``over_triage``, ``over_triage_rate`` (fractions of the perturbed cases),
+``under_triage_by_finding`` and ``under_triage_caused_by_finding`` (finding → those cases with
+it "not sure"). Without ``--unsure`` nothing is perturbed and the ``unsure`` key is absent.
 """
 
 from __future__ import annotations
