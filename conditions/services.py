@@ -140,9 +140,13 @@ def _check_deferred_constraints() -> None:
 class UnpublishedDraftEdits(Exception):
     """Loading would replace draft edits that no published version holds yet."""
 
-    def __init__(self, entries: list[str], *, published_number: int | None) -> None:
+    def __init__(
+        self, entries: list[str], *, published_number: int | None, lost: list[str]
+    ) -> None:
         self.entries = entries
         self.published_number = published_number
+        # What the load would replace, field by field: "where: draft value → file value".
+        self.lost = lost
         since = (
             f"since version {published_number}"
             if published_number is not None
@@ -243,9 +247,15 @@ def _load_over_drafts(
     # again; unpublished edits the file happens to agree with are kept as they are.
     overwritten = sorted(_changed_entries(published, drafts) & _changed_entries(drafts, canonical))
     if overwritten and not (overwrite_draft or dry_run):
+        names = [_entry_name(entry) for entry in overwritten]
         raise UnpublishedDraftEdits(
-            [_entry_name(entry) for entry in overwritten],
+            names,
             published_number=latest.number if latest else None,
+            lost=[
+                line
+                for line in document_differences(drafts, canonical)
+                if line.startswith(tuple(f"{name}{after}" for name in names for after in ".:"))
+            ],
         )
     report = LoadReport(
         dry_run=dry_run,

@@ -222,6 +222,7 @@ def test_unpublished_draft_edits_are_not_overwritten_without_overwrite_draft(
         "The drafts hold edits not yet published since version 1 that the load would overwrite "
         "in 1 entry: conditions[septic_arthritis]"
     ) in message
+    assert "  conditions[septic_arthritis].evidence[fever].probability: 0.35 → 0.3" in message
     assert "--overwrite-draft" in message
     assert state() == before
     assert septic_fever().probability == 0.35

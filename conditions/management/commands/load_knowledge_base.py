@@ -110,8 +110,10 @@ class Command(BaseCommand):
         except KnowledgeBaseAlreadyPublished as problem:
             raise CommandError(publish_refused(problem.version.number)) from problem
         except UnpublishedDraftEdits as problem:
+            lost = "".join(f"\n  {line}" for line in problem.lost)
             raise CommandError(
-                f"{problem}.\nNothing was loaded. Publish those edits first, or keep them with "
+                f"{problem}.\nDraft → file:{lost}\n"
+                "Nothing was loaded. Publish those edits first, or keep them with "
                 "`manage.py export_knowledge_base --output FILE`, or load anyway with "
                 "--overwrite-draft (those edits are then lost)."
             ) from problem
