@@ -1,14 +1,18 @@
 # Symptomcheck: `make run` serves the app, `make test` runs the whole suite.
-# Both create .venv and install requirements.txt when needed; the second time they are quick.
+# Both create .venv when needed. `make run` and `make serve` install only what the server needs
+# (requirements.txt); `make test`, `make lint` and `make format` also install the test, browser,
+# lint and benchmark tools (requirements-dev.txt). Each file is installed once, and again when
+# it changes: the second time they are quick.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-requirements
+INSTALLED_DEV := $(VENV)/.installed-requirements-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format check-python database clean-database
+.PHONY: install install-dev run serve test lint format check-python database clean-database
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Symptomcheck needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Set PYTHON=python3.11 (or newer).")'
@@ -19,7 +23,13 @@ $(INSTALLED): requirements.txt | check-python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(INSTALLED)
 
+$(INSTALLED_DEV): requirements-dev.txt $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(INSTALLED_DEV)
+
 install: $(INSTALLED)
+
+install-dev: $(INSTALLED_DEV)
 
 # Migrate, and seed an EMPTY database from knowledge/ (published as version 1). Once the database
 # holds a knowledge base it is the source of truth and knowledge/ is not loaded (README,
@@ -44,14 +54,14 @@ serve: database
 	  SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret-key)} BIND=$(HOST):$(PORT) \
 	  $(BIN)/gunicorn -c symptomcheck/gunicorn.conf.py symptomcheck.wsgi
 
-test: install
+test: install-dev
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
