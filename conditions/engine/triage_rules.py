@@ -15,8 +15,8 @@ triage-policy.md §1–§3 describe:
    likely than a cause not on the list); ``other_causes`` brings its urgency when it reaches the
    threshold, or when no named condition does. A class with ``self_care_max_duration_weeks``
    brings self_care instead when the duration is known and at most that limit, no finding that
-   ``blocks_self_care`` is answered yes and no emergency is unconfirmed (step 4). The most
-   urgent level brought wins.
+   ``blocks_self_care`` is answered yes, and no emergency or same-day rule about a condition on
+   the list (one with ``concern_conditions``) is open (step 4). The most urgent level wins.
 3. The one exception to "floors only" (§1): a rule that fires with every ``qualifier_absent``
    finding answered no (a *confirmed* "can bear weight"; "not sure" confirms nothing) brings its
    own level in place of its ``concern_conditions``' levels, unless ``cap_unless_ranked_first``
@@ -47,6 +47,7 @@ from .triage import Triage, most_urgent
 # that condition asks for a doctor the same day (triage-policy.md §3: the level from what is
 # known; the unanswered sign is named with the level it would bring).
 UNCONFIRMED_EMERGENCY_LEVEL = Triage.URGENT
+_SAME_DAY_OR_SOONER = (Triage.EMERGENCY, Triage.URGENT)
 
 
 class ReasonKind(enum.StrEnum):
@@ -188,12 +189,13 @@ def decide_triage(
                 if held is None or rule.urgency.is_more_urgent_than(held.urgency):
                     caps[code] = rule
 
+    # Self-care is never advised while a same-day or emergency warning sign of a condition on
+    # the list is unknown (a fall, a temperature, standing on the leg): unknown is not "no".
+    self_care_blocked = any(
+        rule.concern_conditions and rule.urgency in _SAME_DAY_OR_SOONER
+        for rule, _ in open_rules.values()
+    ) or any(findings.get(code) is True for code in knowledge_base.blocks_self_care)
     unconfirmed = _unconfirmed_emergencies(knowledge_base, findings, open_rules)
-    # Self-care is never advised while an emergency's warning signs are unknown (a fall, a
-    # temperature, standing on the leg): the person is told when to act instead.
-    self_care_blocked = bool(unconfirmed) or any(
-        findings.get(code) is True for code in knowledge_base.blocks_self_care
-    )
     context = _ConditionContext(
         knowledge_base=knowledge_base,
         answers=answers,

@@ -142,3 +142,13 @@ def test_a_child_with_a_limp_whose_temperature_is_unknown_is_urgent_and_told_whe
     assert assessment.triage is Triage.URGENT
     named = {sign.rule: sign.urgency for sign in assessment.unanswered_warning_signs}
     assert named["child_fever_hip_pain"] is Triage.EMERGENCY
+
+
+def test_no_self_care_while_a_temperature_is_unknown(seeded):
+    known = {code: False for code in seeded.findings if code != "feels_hot_or_shivery"}
+    short_mechanical = person(30, "male", 1, **known)
+    assert assess(seeded, short_mechanical).triage is Triage.SELF_CARE
+    unknown_fever = {code: answer for code, answer in known.items() if code != "fever"}
+    assessment = assess(seeded, person(30, "male", 1, **unknown_fever))
+    assert assessment.triage is not Triage.SELF_CARE
+    assert "adult_fever" in {sign.rule for sign in assessment.unanswered_warning_signs}
