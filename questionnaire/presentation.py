@@ -7,23 +7,27 @@ calibrated (shared/ux.md §5).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from conditions.engine import (
+    Answers,
     Assessment,
     KnowledgeBase,
     RankedCondition,
     Triage,
     TriageReason,
+    UnansweredWarningSign,
     answers_from_mapping,
     assess,
 )
 from conditions.engine.scoring import DurationBin
 from conditions.engine.triage_rules import ReasonKind
 from conditions.published import published_knowledge_base
+from questionnaire.steps import BODY_MAP_STEP
 
 MAX_CONDITIONS_SHOWN = 5
 MIN_PROBABILITY_SHOWN = 0.02
@@ -97,6 +101,12 @@ SAFETY_NET = [
 ]
 
 
+CONDITIONS_HEADING = _("What might be causing your pain")
+# When a red flag sets the level, the result leads with its concern and the ranked conditions
+# come after it as the rest of the picture, not as the most likely cause.
+CONDITIONS_AFTER_CONCERN_HEADING = _("Other things a doctor will consider")
+
+
 def likelihood_band(probability: float) -> tuple[str, int]:
     """The words and the number of filled blocks (of 3) for a probability."""
     if probability >= FITS_WELL:
@@ -156,6 +166,9 @@ def _reason_text(reason: TriageReason, knowledge_base: KnowledgeBase) -> str:
     """
     if reason.kind is ReasonKind.RED_FLAG:
         return reason.message
+    if reason.kind is ReasonKind.CAPPED and reason.message:
+        # A capped condition's level is the rule's (can bear weight): so are its words.
+        return reason.message
     if reason.kind is ReasonKind.DEFAULT:
         return str(_("None of the listed conditions clearly fits your answers."))
     if knowledge_base.has_condition(reason.code):
@@ -170,24 +183,112 @@ def _reason_text(reason: TriageReason, knowledge_base: KnowledgeBase) -> str:
             )
             % {"name": name}
         )
+    if reason.kind is ReasonKind.UNCONFIRMED:
+        return str(_("%(name)s cannot be ruled out from your answers.") % {"name": name})
     return str(_("%(name)s fits your answers.") % {"name": name})
 
 
-def result_context(stored: dict[str, Any]) -> dict[str, Any]:
-    """Everything the result and summary templates show, from the stored answers."""
+def red_flag_concerns(reasons: Iterable[TriageReason]) -> list[str]:
+    """The plain-words concerns of the red flags among ``reasons``, each once, in rule order."""
+    concerns: list[str] = []
+    for reason in reasons:
+        concern = reason.concern.strip()
+        if reason.kind is ReasonKind.RED_FLAG and concern and concern not in concerns:
+            concerns.append(concern)
+    return concerns
+
+
+def _unanswered_questions(findings: Iterable[str], knowledge_base: KnowledgeBase) -> list[str]:
+    """The questions behind unanswered findings; places on the body map as one "Where it hurts"."""
+    questions: list[str] = []
+    places: list[str] = []
+    for code in findings:
+        finding = knowledge_base.findings.get(code)
+        if finding is None:
+            questions.append(code)
+        elif finding.section == BODY_MAP_STEP:
+            places.append(finding.question)
+        else:
+            questions.append(finding.question)
+    if places:
+        questions.append(str(_("Where it hurts: %(places)s") % {"places": "; ".join(places)}))
+    return questions
+
+
+def _unanswered_warning_sign(
+    sign: UnansweredWarningSign, knowledge_base: KnowledgeBase
+) -> dict[str, Any]:
+    card = URGENCY_CARDS[sign.urgency]
+    # A rule published before rules had their own words for this still says what to do.
+    message = sign.message.strip() or str(
+        _("%(heading)s if this applies to you.") % {"heading": card.heading}
+    )
+    return {
+        "level": card.level,
+        "hidden_prefix": card.hidden_prefix,
+        "heading": card.heading,
+        "message": message,
+        "concern": sign.concern.strip(),
+        "questions": _unanswered_questions(sign.findings, knowledge_base),
+    }
+
+
+def _stored_answers(stored: Mapping[str, Any], knowledge_base: KnowledgeBase) -> Answers:
+    """The engine's answers from the session, with any finding the published version no longer
+    has left out: a newer version published while the result is open must not break the page."""
+    answers = stored.get("answers")
+    raw = dict(answers) if isinstance(answers, Mapping) else {}
+    findings = raw.get("findings")
+    if isinstance(findings, Mapping):
+        raw["findings"] = {
+            code: answer for code, answer in findings.items() if knowledge_base.has_finding(code)
+        }
+    return answers_from_mapping(raw, knowledge_base=knowledge_base)
+
+
+def _answer_lines(stored: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    lines = stored.get("lines")
+    if not isinstance(lines, list):
+        return []
+    return [line for line in lines if isinstance(line, Mapping)]
+
+
+def result_context(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything the result and summary templates show, from the stored answers.
+
+    The session keeps only the answers (and the lines of the summary): the assessment is made
+    again here, so a result stored by an earlier version of the app shows what the engine
+    decides now, with its concerns and unanswered warning signs.
+    """
     knowledge_base = published_knowledge_base()
-    answers = answers_from_mapping(stored["answers"], knowledge_base=knowledge_base)
-    assessment = assess(knowledge_base, answers)
+    assessment = assess(knowledge_base, _stored_answers(stored, knowledge_base))
     other_words, other_blocks = likelihood_band(assessment.other_causes)
+    led_by_red_flag = any(
+        reason.kind is ReasonKind.RED_FLAG for reason in assessment.triage_reasons
+    )
     return {
         "card": URGENCY_CARDS[assessment.triage],
         "is_emergency": assessment.triage is Triage.EMERGENCY,
         "is_self_care": assessment.triage is Triage.SELF_CARE,
         "safety_net": SAFETY_NET,
-        "reasons": [_reason_text(reason, knowledge_base) for reason in assessment.triage_reasons],
+        "concerns": red_flag_concerns(assessment.triage_reasons),
+        # A capped condition says what its rule says: each sentence once.
+        "reasons": list(
+            dict.fromkeys(
+                _reason_text(reason, knowledge_base) for reason in assessment.triage_reasons
+            )
+        ),
+        # Most urgent first (the template groups them by level).
+        "unanswered_warning_signs": [
+            _unanswered_warning_sign(sign, knowledge_base)
+            for sign in sorted(assessment.unanswered_warning_signs, key=lambda s: s.urgency.rank)
+        ],
+        "conditions_heading": (
+            CONDITIONS_AFTER_CONCERN_HEADING if led_by_red_flag else CONDITIONS_HEADING
+        ),
         "conditions": _condition_rows(assessment, knowledge_base),
         "other_causes": {"likelihood": other_words, "blocks": other_blocks},
-        "answer_lines": stored.get("lines", []),
-        "interrupted": stored.get("interrupted", False),
+        "answer_lines": _answer_lines(stored),
+        "interrupted": bool(stored.get("interrupted", False)),
         "knowledge_base_version": assessment.knowledge_base_version,
     }
