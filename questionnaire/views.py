@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from conditions.engine import (
+    AnswersError,
     Assessment,
     KnowledgeBase,
     Triage,
@@ -277,31 +278,45 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         return redirect("questionnaire:result")
 
 
-def result(request: HttpRequest) -> HttpResponse:
-    """The result: urgency first, then the conditions that fit, with their reasons."""
+def stored_result_context(request: HttpRequest) -> dict[str, Any] | None:
+    """What the result pages show for this session's stored result; None when there is none.
+
+    A stored result whose answers can no longer be assessed (kept by an older version of the
+    app) is forgotten: the person starts again rather than meeting an error page.
+    """
     stored = request.session.get(SESSION_RESULT_KEY)
     if not stored:
+        return None
+    try:
+        return result_context(stored)
+    except AnswersError:
+        del request.session[SESSION_RESULT_KEY]
+        return None
+
+
+def result(request: HttpRequest) -> HttpResponse:
+    """The result: urgency first, then the conditions that fit, with their reasons."""
+    context = stored_result_context(request)
+    if context is None:
         return redirect("pages:start")
-    return render(request, "questionnaire/result.html", result_context(stored))
+    return render(request, "questionnaire/result.html", context)
 
 
 def summary(request: HttpRequest) -> HttpResponse:
     """A printable summary for the doctor."""
-    stored = request.session.get(SESSION_RESULT_KEY)
-    if not stored:
+    context = stored_result_context(request)
+    if context is None:
         return redirect("pages:start")
-    return render(request, "questionnaire/summary.html", result_context(stored))
+    return render(request, "questionnaire/summary.html", context)
 
 
 @ratelimit(key="ip", rate=rate_from_setting("SUMMARY_PDF_RATE_LIMIT"), block=True)
 def summary_pdf(request: HttpRequest) -> HttpResponse:
     """The doctor's summary as a PDF, rendered on the server from the same template."""
-    stored = request.session.get(SESSION_RESULT_KEY)
-    if not stored:
+    context = stored_result_context(request)
+    if context is None:
         return redirect("pages:start")
-    html = render_to_string(
-        "questionnaire/summary.html", {**result_context(stored), "for_pdf": True}, request
-    )
+    html = render_to_string("questionnaire/summary.html", {**context, "for_pdf": True}, request)
     pdf = summary_as_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="hip-pain-summary.pdf"'

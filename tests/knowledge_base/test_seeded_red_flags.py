@@ -45,8 +45,13 @@ POLICY_CASES = [
         "soon",
     ),
     ("older_adult_weight_loss_and_night_pain", 66, 8, {"weight_loss", "night_pain"}, "soon"),
+    ("cancer_history_persistent_pain", 45, 6, {"history_of_cancer", "pain_lateral_hip"}, "soon"),
 ]
-FLOORS = {"cancer_history_night_pain_or_weight_loss", "older_adult_weight_loss_and_night_pain"}
+FLOORS = {
+    "cancer_history_night_pain_or_weight_loss",
+    "older_adult_weight_loss_and_night_pain",
+    "cancer_history_persistent_pain",
+}
 # Rules whose same-day level stands in for their concern's only with unable_to_bear_weight
 # answered no (triage-policy.md §1); their cases confirm it.
 CONFIRMED_BEARING_WEIGHT = {"adult_fever", "older_adult_trauma"}
@@ -85,3 +90,10 @@ def test_a_limping_child_of_seven_with_pain_for_weeks_is_not_sent_to_emergency(s
     assessment = assess(seeded, answers)
     assert "child_under_10_limp" not in assessment.fired_red_flags
     assert assessment.triage is not Triage.EMERGENCY
+
+
+def test_pain_for_under_four_weeks_after_a_cancer_does_not_fire_the_persistent_pain_rule(seeded):
+    answers = Answers(
+        age=45, sex=Sex.FEMALE, duration_weeks=2, findings={"history_of_cancer": True}
+    )
+    assert "cancer_history_persistent_pain" not in assess(seeded, answers).fired_red_flags

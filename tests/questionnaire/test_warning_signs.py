@@ -99,3 +99,16 @@ def test_feeling_hot_and_shivery_counts_as_a_temperature(
     assert stored["answers"]["findings"]["feels_hot_or_shivery"] is (feels_hot == "yes")
     kept = CompletedAssessment.objects.get()
     assert ("adult_fever" in kept.result["fired_red_flags"]) is adult_fever_fires
+
+
+@pytest.mark.parametrize("page", ["/result/", "/result/summary/", "/result/summary.pdf"])
+def test_a_stored_result_that_can_no_longer_be_assessed_starts_again(client, published, page):
+    session = client.session
+    session[SESSION_RESULT_KEY] = {"answers": {"sex": "female", "findings": {}}, "lines": []}
+    session.save()
+
+    response = client.get(page)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert SESSION_RESULT_KEY not in client.session
