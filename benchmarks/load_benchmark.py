@@ -256,11 +256,8 @@ def main() -> int:
     )
     python = str(BIN / "python")
     run([python, "manage.py", "migrate", "--noinput"], env, "migrate")
-    run(
-        [python, "manage.py", "load_knowledge_base", "knowledge/", "--publish"],
-        env,
-        "load_knowledge_base --publish",
-    )
+    # Seeds only an empty benchmark database: a second run keeps what the first published.
+    run([python, "manage.py", "seed_knowledge_base", "knowledge/"], env, "seed_knowledge_base")
     run([python, "manage.py", "collectstatic", "--noinput", "-v0"], env, "collectstatic")
 
     log_path = runtime / "gunicorn.log"

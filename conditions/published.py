@@ -50,8 +50,8 @@ def _latest_version() -> tuple[int, str]:
     latest = KnowledgeBaseVersion.objects.latest_first().values_list("number", "checksum").first()
     if latest is None:
         raise NoPublishedKnowledgeBase(
-            "No knowledge base has been published yet. Run "
-            "`manage.py load_knowledge_base knowledge/ --publish`, or publish it in the admin."
+            "No knowledge base has been published yet. Run `make database` (or "
+            "`manage.py seed_knowledge_base knowledge/`), or publish it in the admin."
         )
     _latest_checked = (time.monotonic(), latest)
     return latest

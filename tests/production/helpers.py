@@ -54,13 +54,15 @@ class Walk:
 
         return [ABOUT_YOU, *[s for s in FINDING_STEPS if self.questions(s)], CHECK_ANSWERS]
 
-    def questions(self, step: str) -> list[str]:
+    def questions(self, step: str, *, follow_ups: bool = True) -> list[str]:
+        """The codes asked on ``step``; without ``follow_ups``, those shown to everyone."""
         from conditions.published import published_knowledge_base
         from questionnaire.steps import questions_for_step, questions_of
 
         return [
             q.code
             for q in questions_for_step(questions_of(published_knowledge_base()), step, self.age)
+            if follow_ups or q.follow_up_for is None
         ]
 
     def answers_for(self, step: str) -> dict[str, Any]:
@@ -80,7 +82,12 @@ class Walk:
             if ticked:
                 self.findings.update({code: code in ticked for code in codes})
         else:
-            answers = {code: "yes" if code in self.yes else "no" for code in self.questions(step)}
+            # A follow-up ("feels hot or shivery?") is answered only after a "not sure", which
+            # this walk never gives, as a person would leave it.
+            answers = {
+                code: "yes" if code in self.yes else "no"
+                for code in self.questions(step, follow_ups=False)
+            }
             self.findings.update({code: code in self.yes for code in answers})
         self.posted[step] = answers
         return answers

@@ -38,8 +38,9 @@ def scaled(document: dict[str, Any], factor: int) -> dict[str, Any]:
                 "question": f"{finding['question']} (copy {copy_number})",
                 "order": finding["order"] + copy_number,
             }
-            if finding.get("implies"):  # "stiff over an hour" implies "over 30 minutes"
-                twin["implies"] = f"{finding['implies']}_copy{copy_number}"
+            for link in ("implies", "follow_up_for"):  # e.g. "feels hot" follows up "fever"
+                if finding.get(link):
+                    twin[link] = f"{finding[link]}_copy{copy_number}"
             bigger["findings"].append(twin)
         for condition in named:
             twin = copy.deepcopy(condition)
