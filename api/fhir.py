@@ -238,9 +238,17 @@ def _finding_item(finding: Finding) -> dict[str, Any]:
         "text": finding.question,
         "type": "choice",
         "required": False,
-        "answerOption": [{"valueCoding": coding} for coding in (YES, NO, NOT_SURE)],
+        "answerOption": [
+            {"valueCoding": coding}
+            for coding in ((YES, NO, NOT_SURE) if finding.allows_not_sure else (YES, NO))
+        ],
     }
-    conditions = []
+    conditions: list[dict[str, Any]] = []
+    if finding.follow_up_for is not None:
+        # Asked only after "not sure" to the finding it follows up.
+        conditions.append(
+            {"question": finding.follow_up_for, "operator": "=", "answerCoding": NOT_SURE}
+        )
     if finding.min_age is not None:
         conditions.append({"question": "age", "operator": ">=", "answerInteger": finding.min_age})
     if finding.max_age is not None:

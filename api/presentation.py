@@ -22,7 +22,8 @@ DISCLAIMER = (
     "Symptomcheck gives guidance, not a diagnosis. Consult a healthcare professional about your "
     "symptoms; in an emergency call your local emergency number."
 )
-# The questionnaire asks yes / no / not sure questions only (as the patient pages do).
+# The questionnaire asks yes / no / not sure questions (yes / no for the warning signs people
+# know), as the patient pages do.
 
 
 def questionnaire_payload(knowledge_base: KnowledgeBase) -> dict[str, Any]:
@@ -41,6 +42,8 @@ def questionnaire_payload(knowledge_base: KnowledgeBase) -> dict[str, Any]:
                 "order": finding.order,
                 "min_age": finding.min_age,
                 "max_age": finding.max_age,
+                "allows_not_sure": finding.allows_not_sure,
+                "follow_up_for": finding.follow_up_for,
             }
             for finding in asked_findings(knowledge_base)
         ],

@@ -234,6 +234,18 @@ class FindingOut(BaseModel):
     order: int
     min_age: int | None = Field(description="Asked only from this age (inclusive), or null.")
     max_age: int | None = Field(description="Asked only up to this age (inclusive), or null.")
+    allows_not_sure: bool = Field(
+        description=(
+            "False for a warning sign people know from their own experience (a fall, standing on "
+            "the leg): ask it as yes / no only."
+        )
+    )
+    follow_up_for: str | None = Field(
+        description=(
+            "The finding this one follows up: ask it only when that one is not sure; its answer "
+            "then counts as that finding's. Null for ordinary questions."
+        )
+    )
 
 
 class QuestionnaireOut(BaseModel):

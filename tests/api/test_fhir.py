@@ -61,18 +61,29 @@ def test_every_link_id_is_unique(questionnaire):
     assert len(link_ids) == len(set(link_ids))
 
 
-def test_every_published_finding_is_a_yes_no_not_sure_choice(questionnaire, seeded_document):
+def test_every_published_finding_is_a_yes_no_choice_with_not_sure_where_allowed(
+    questionnaire, seeded_document
+):
     by_link_id = {item["linkId"]: item for item in items(questionnaire)}
 
     for finding in seeded_document["findings"]:
         item = by_link_id[finding["code"]]
         assert item["type"] == "choice"
         assert item["text"] == finding["question"]
-        assert [option["valueCoding"]["code"] for option in item["answerOption"]] == [
-            "Y",
-            "N",
-            "asked-unknown",
-        ]
+        expected = ["Y", "N", "asked-unknown"] if finding["allows_not_sure"] else ["Y", "N"]
+        assert [option["valueCoding"]["code"] for option in item["answerOption"]] == expected
+    assert [o["valueCoding"]["code"] for o in by_link_id["recent_trauma"]["answerOption"]] == [
+        "Y",
+        "N",
+    ]
+
+
+def test_the_temperature_follow_up_is_enabled_by_not_sure(questionnaire):
+    follow_up = {item["linkId"]: item for item in items(questionnaire)}["feels_hot_or_shivery"]
+
+    [condition] = follow_up["enableWhen"]
+    assert (condition["question"], condition["operator"]) == ("fever", "=")
+    assert condition["answerCoding"]["code"] == "asked-unknown"
 
 
 def test_age_sex_and_duration_come_first(questionnaire):

@@ -27,7 +27,19 @@ def test_the_questionnaire_lists_every_published_finding_with_when_it_is_asked(
         "order",
         "min_age",
         "max_age",
+        "allows_not_sure",
+        "follow_up_for",
     }
+
+
+def test_warning_signs_people_know_are_yes_no_and_a_temperature_has_a_follow_up(client):
+    findings = {f["code"]: f for f in client.get("/api/v1/questionnaire").json()["findings"]}
+
+    assert findings["recent_trauma"]["allows_not_sure"] is False
+    assert findings["unable_to_bear_weight"]["allows_not_sure"] is False
+    assert findings["fever"]["allows_not_sure"] is True
+    assert findings["feels_hot_or_shivery"]["follow_up_for"] == "fever"
+    assert findings["fever"]["follow_up_for"] is None
 
 
 def test_the_questionnaire_asks_warning_signs_first(client):
