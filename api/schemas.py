@@ -1,6 +1,6 @@
 """The request and response bodies of the JSON API, as pydantic models (and so the OpenAPI schema).
 
-The request body is exactly a vignette's ``answers`` (shared/vignettes/README.md). Its bounds are
+The request body is exactly a vignette's ``answers`` (vignettes/README.md). Its bounds are
 the engine's, so the documented schema and what ``answers_from_mapping`` accepts are the same.
 """
 

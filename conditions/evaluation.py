@@ -1,7 +1,7 @@
 """Vignette metrics: how the engine ranks and triages a set of clinical vignettes.
 
 Pure (no Django): ``evaluate`` takes a knowledge base and the vignettes as loaded from JSON
-(shared/vignettes/README.md describes them); ``report_lines`` and ``report_as_dict`` render the
+(vignettes/README.md describes them); ``report_lines`` and ``report_as_dict`` render the
 result for the ``evaluate_vignettes`` command.
 
 A case that cannot be assessed (malformed answers, finding codes the knowledge base does not

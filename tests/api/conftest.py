@@ -8,7 +8,7 @@ import pytest
 
 # ``published`` (the seeded knowledge base, published in the test's database) comes from
 # tests/conftest.py.
-# pub-07 of shared/vignettes/public.json: an 83-year-old woman who fell and cannot bear weight.
+# An 83-year-old woman who fell and cannot bear weight (a suspected hip fracture).
 HIP_FRACTURE_ANSWERS: dict[str, Any] = {
     "age": 83,
     "sex": "female",

@@ -1,6 +1,6 @@
 """Measure the engine on clinical vignettes: ranking and triage against what a clinician expects.
 
-Every change to weights or rules should be run against the vignettes (shared/vignettes/README.md
+Every change to weights or rules should be run against the vignettes (vignettes/README.md
 describes the file format). By default the latest *published* knowledge base is measured, the one
 patients see; ``--knowledge DIR`` measures a knowledge file or folder instead, before it is
 loaded or published. With ``--json`` the last line of the output is one JSON object with the
@@ -52,7 +52,7 @@ class Command(BaseCommand):
     help = "Evaluate the engine on a vignette file: top-1/top-3 ranking and triage accuracy."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="JSON file of vignettes (shared/vignettes format)")
+        parser.add_argument("path", help="JSON file of vignettes (the format of vignettes/README.md)")
         parser.add_argument(
             "--json", action="store_true", help="end with one line of JSON with the totals"
         )
