@@ -52,7 +52,7 @@ class Command(BaseCommand):
     help = "Evaluate the engine on a vignette file: top-1/top-3 ranking and triage accuracy."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="JSON file of vignettes (the format of vignettes/README.md)")
+        parser.add_argument("path", help="JSON file of vignettes (format: vignettes/README.md)")
         parser.add_argument(
             "--json", action="store_true", help="end with one line of JSON with the totals"
         )
