@@ -103,6 +103,17 @@ def test_two_different_passwords_typed_are_refused(terminal):
     assert not User.objects.filter(username="ann").exists()
 
 
+def test_typing_stopped_at_the_prompt_changes_nothing(monkeypatch, terminal):
+    def interrupted(prompt=""):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("getpass.getpass", interrupted)
+
+    with pytest.raises(CommandError, match="No password typed"):
+        create("ann", "--curator")
+    assert not User.objects.filter(username="ann").exists()
+
+
 def test_no_password_and_no_terminal_is_a_clear_error(monkeypatch, no_password_in_environment):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
 

@@ -120,8 +120,12 @@ class Command(BaseCommand):
                 f"No password: set {PASSWORD_VARIABLE}, or run this command in a terminal to "
                 "type it."
             )
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password (again): ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("No password typed; nothing was changed.") from None
+        if password != again:
             raise CommandError("The two passwords differ; nothing was changed.")
         return password
 
