@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from conditions import knowledge_file
 from conditions.choices import (
@@ -25,6 +24,7 @@ from conditions.choices import (
     Requirement,
     TriageLevel,
 )
+from conditions.history import ReasonedHistoricalRecords
 from conditions.knowledge_file import (
     CODE_PATTERN,
     OLDEST_AGE,
@@ -198,7 +198,7 @@ class Reference(models.Model):
     )
     note = models.TextField(blank=True, help_text="Audit note: what was checked, and how.")
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         ordering = ["key"]
@@ -247,7 +247,7 @@ class AgeBand(models.Model):
     min_age = models.PositiveSmallIntegerField(help_text="Youngest age in the band, inclusive.")
     max_age = models.PositiveSmallIntegerField(help_text="Oldest age in the band, inclusive.")
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         ordering = ["min_age"]
@@ -314,7 +314,7 @@ class ScoringPolicy(models.Model):
     )
     baseline_duration_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         verbose_name = "scoring policy"
@@ -434,7 +434,7 @@ class Finding(models.Model):
     baseline_expert_estimate = models.BooleanField(default=False, help_text=EXPERT_ESTIMATE_HELP)
     baseline_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -543,7 +543,7 @@ class Condition(models.Model):
     )
 
     objects = ConditionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[references])
+    history = ReasonedHistoricalRecords(m2m_fields=[references])
 
     class Meta:
         ordering = ["code"]
@@ -586,7 +586,7 @@ class ConditionPrior(SourcedFigure):
         )
     )
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         ordering = ["condition__code", "age_band__min_age"]
@@ -622,7 +622,7 @@ class DurationEvidence(SourcedFigure):
         help_text="Share whose pain has lasted ≥ 12 weeks (at most the 6-week share).",
     )
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         verbose_name = "duration evidence"
@@ -652,7 +652,7 @@ class Evidence(SourcedFigure):
         help_text="P(yes | this condition), strictly between 0 and 1 (write 0.35 for 35 %)."
     )
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -744,7 +744,7 @@ class RedFlagRule(SourcedFigure):
     )
 
     objects = RedFlagRuleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[concern_conditions])
+    history = ReasonedHistoricalRecords(m2m_fields=[concern_conditions])
 
     class Meta:
         verbose_name = "red-flag rule"
@@ -779,7 +779,7 @@ class RedFlagCriterion(models.Model):
         max_length=20, choices=Requirement.choices, default=Requirement.PRESENT
     )
 
-    history = HistoricalRecords()
+    history = ReasonedHistoricalRecords()
 
     class Meta:
         verbose_name = "red-flag criterion"
@@ -821,6 +821,32 @@ class KnowledgeBaseVersion(models.Model):
     )
     published_at = models.DateTimeField(default=timezone.now, editable=False)
     note = models.TextField(blank=True, editable=False, help_text="What changed, and why.")
+    reviewed_changes = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=(
+            "What the publisher reviewed: each field changed since the previous version, "
+            "old → new, with who changed it, when, why, and the figure's source."
+        ),
+    )
+    bench = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The clinical test bench run on the publish page: the curators' vignettes scored by "
+            "this version and by the previous one, side by side. Empty when no bench ran."
+        ),
+    )
+    safety_acknowledgement = models.TextField(
+        blank=True,
+        editable=False,
+        help_text=(
+            "When the test bench showed this version misses an emergency or under-triages a "
+            "case the previous one did not: the publisher's reason for publishing it anyway."
+        ),
+    )
 
     objects = KnowledgeBaseVersionQuerySet.as_manager()
 
