@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "conditions",
+    "bench",
     "pages",
     "questionnaire",
     "ninja",
