@@ -305,3 +305,28 @@ def minimal_document() -> dict:
             }
         ],
     }
+
+
+class ClinicalVignetteFactory(factory.django.DjangoModelFactory):
+    """A test-bench case in the shape of vignettes/README.md: a young man with inflammatory back
+    and buttock pain, expected ankylosing spondylitis, routine."""
+
+    code = factory.Sequence(lambda n: f"test-{n:02}")
+    source = "ASAS criteria for inflammatory back pain (Sieper 2009)"
+    narrative = "A 29-year-old man has had low back and buttock pain for over a year."
+    answers = factory.LazyFunction(
+        lambda: {
+            "age": 29,
+            "sex": "male",
+            "duration_weeks": 60,
+            "findings": {"low_back_pain": True, "pain_buttock": True, "fever": False},
+        }
+    )
+    expected_top = "ankylosing_spondylitis"
+    acceptable = factory.LazyFunction(lambda: ["psoriatic_arthritis"])
+    expected_triage = TriageLevel.ROUTINE
+    note = ""
+    active = True
+
+    class Meta:
+        model = "bench.ClinicalVignette"
