@@ -129,6 +129,7 @@ class BenchComparison:
     safety_reasons: tuple[str, ...]  # why the draft is less safe, one sentence each
     draft: BenchFigures | None
     published: BenchFigures | None
+    vignettes: int = 0  # the active vignettes run
     draft_problems: tuple[str, ...] = ()
     published_problems: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
@@ -155,6 +156,7 @@ class BenchComparison:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (strings, numbers, booleans, None, lists, dicts): to store with a version."""
         return {
+            "vignettes": self.vignettes,
             "worsens_safety": self.worsens_safety,
             "safety_reasons": list(self.safety_reasons),
             "draft_problems": list(self.draft_problems),
@@ -205,6 +207,7 @@ def compare_knowledge_bases(
         safety_reasons=tuple(reasons),
         draft=draft_figures,
         published=published_figures,
+        vignettes=len(vignettes),
         published_problems=tuple(published_problems),
         draft_under_triaged=tuple(r.id for r in draft_report.results if _under_triaged(r)),
     )
@@ -232,6 +235,7 @@ def draft_not_run(
         ),
         draft=None,
         published=published_figures,
+        vignettes=len(vignettes),
         draft_problems=problems,
         published_problems=tuple(published_problems),
     )
