@@ -38,6 +38,7 @@ install-dev: $(INSTALLED_DEV)
 database: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_knowledge_base knowledge/
+	$(BIN)/python manage.py seed_clinical_vignettes vignettes/development.json
 
 run: database
 	@$(BIN)/python -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); r = s.connect_ex(("$(HOST)", $(PORT))); s.close(); sys.exit("symptomcheck: port $(PORT) on $(HOST) is already in use; stop the other server or run: make run PORT=8001" if r == 0 else 0)'

@@ -38,6 +38,12 @@ ID_MESSAGE = (
     f"{ID_MAX_LENGTH} characters), e.g. dev-42."
 )
 LEVELS = ", ".join(level.value for level in Triage)
+# How a problem names the field, for a curator reading the file's keys.
+FIELD_LABELS = {
+    "expected_top": "expected first condition (expected_top)",
+    "acceptable": "also acceptable (acceptable)",
+    "expected_triage": "expected urgency (expected_triage)",
+}
 ANSWER_LABELS = {
     "age": "Age",
     "sex": "Sex",
@@ -199,6 +205,11 @@ def _in(knowledge_base: KnowledgeBase | None) -> str:
     if knowledge_base is None:
         return "a known code"
     return f"in the published knowledge base (version {knowledge_base.version})"
+
+
+def field_label(field: str) -> str:
+    """The field as a problem names it: its key, with plain words where the key is terse."""
+    return FIELD_LABELS.get(field, field)
 
 
 def duplicate_ids(cases: Sequence[Mapping[str, Any]]) -> dict[str, int]:
