@@ -16,9 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ImportExportModelAdmin
-from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from conditions.knowledge_file import KnowledgeFileError
@@ -38,6 +37,7 @@ from conditions.models import (
 )
 from conditions.selectors import knowledge_base_pending_publication
 from conditions.services import knowledge_base_publish
+from conditions.spreadsheets import CodesWidget, SpreadsheetResource, by_code
 
 PUBLISH_PERMISSION = "conditions.publish_knowledgebaseversion"
 
@@ -46,13 +46,15 @@ COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "c
 
 
 # --- Import / export resources: rows are matched by code, related rows named by code ---
+# (conditions/spreadsheets.py: formulas escaped on export, unchanged rows counted, not listed,
+# and errors that name the row and the column)
 
 
 def _by_key(column: str, model: type[models.Model], key: str) -> fields.Field:
-    return fields.Field(attribute=column, column_name=column, widget=ForeignKeyWidget(model, key))
+    return by_code(column, model, key)
 
 
-class ReferenceResource(resources.ModelResource):
+class ReferenceResource(SpreadsheetResource):
     class Meta:
         model = Reference
         import_id_fields = ("key",)
@@ -61,7 +63,7 @@ class ReferenceResource(resources.ModelResource):
         clean_model_instances = True
 
 
-class FindingResource(resources.ModelResource):
+class FindingResource(SpreadsheetResource):
     baseline_reference = _by_key("baseline_reference", Reference, "key")
 
     class Meta:
@@ -87,12 +89,12 @@ class FindingResource(resources.ModelResource):
         clean_model_instances = True
 
 
-class ConditionResource(resources.ModelResource):
+class ConditionResource(SpreadsheetResource):
     female_share_reference = _by_key("female_share_reference", Reference, "key")
     references = fields.Field(
         attribute="references",
         column_name="references",
-        widget=ManyToManyWidget(Reference, field="key", separator=","),
+        widget=CodesWidget(Reference, field="key", separator=","),
     )
 
     class Meta:
@@ -122,7 +124,7 @@ class ConditionResource(resources.ModelResource):
         clean_model_instances = True
 
 
-class EvidenceResource(resources.ModelResource):
+class EvidenceResource(SpreadsheetResource):
     condition = _by_key("condition", Condition, "code")
     finding = _by_key("finding", Finding, "code")
     reference = _by_key("reference", Reference, "key")
@@ -244,6 +246,9 @@ class SpreadsheetHistoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     Both bases extend ModelAdmin cooperatively (their get_urls and templates chain through
     super()), so the import, export and history pages all exist.
     """
+
+    # The preview lists only the rows that change, and problems in the curator's words.
+    import_template_name = "admin/conditions/import.html"
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         # django-import-export lets anyone with admin access import unless a setting says
