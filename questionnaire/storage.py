@@ -4,13 +4,29 @@ formtools' SessionStorage marks the session as changed whenever the wizard merel
 state, so the session file is rewritten on every page. This one marks it only when the state
 changes (a step's answers, the current step, the extra data, or a reset), so a page that only
 shows a step reads the session and writes nothing.
+
+It also bounds what one session may hold: a step's answers that would take the wizard's state
+past ``QUESTIONNAIRE_SESSION_MAX_BYTES`` (as JSON, as the session stores it) are refused with
+``SessionFull`` and nothing is stored (the wizard answers with its 400 page).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from formtools.wizard.storage.session import SessionStorage
+
+
+class SessionFull(SuspiciousOperation):
+    """Storing these answers would take the session past QUESTIONNAIRE_SESSION_MAX_BYTES."""
+
+
+def stored_size(data: Any) -> int:
+    """The size in bytes of ``data`` as the session serialises it (JSON)."""
+    return len(json.dumps(data, separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 
 class ChangedOnlySessionStorage(SessionStorage):
@@ -36,6 +52,13 @@ class ChangedOnlySessionStorage(SessionStorage):
         super()._set_extra_data(extra_data)
 
     def set_step_data(self, step: str, cleaned_data: Any) -> None:
+        if hasattr(cleaned_data, "lists"):
+            cleaned_data = dict(cleaned_data.lists())
+        steps = {**self.data[self.step_data_key], step: cleaned_data}
+        if stored_size({**self.data, self.step_data_key: steps}) > (
+            settings.QUESTIONNAIRE_SESSION_MAX_BYTES
+        ):
+            raise SessionFull("The questionnaire's answers would exceed the session's size limit.")
         self._changed()
         super().set_step_data(step, cleaned_data)
 

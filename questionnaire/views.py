@@ -33,7 +33,7 @@ from conditions.published import published_knowledge_base
 from questionnaire.answers import answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
 from questionnaire.fragments import shared_questions_key
-from questionnaire.pdf import summary_as_pdf
+from questionnaire.pdf import PdfBusy, pdf_slot, summary_as_pdf
 from questionnaire.presentation import result_context
 from questionnaire.services import completed_assessment_create, completed_assessment_delete
 from questionnaire.steps import (
@@ -52,6 +52,7 @@ SESSION_ASSESSMENT_KEY = "questionnaire_assessment_id"
 RETURN_TO_CHECK = "return-to-check"
 AGE_KEY = "age"
 UNKNOWN_AGE = object()
+PDF_BUSY_RETRY_SECONDS = 60
 
 
 def _step_has_questions(step: str):
@@ -59,6 +60,36 @@ def _step_has_questions(step: str):
         return bool(wizard.questions_for(step))
 
     return condition
+
+
+# What a stored value may be at most: a choice's longest value, else this many characters (an
+# age or a number of weeks, typed with room to spare; a longer one is dropped, not cut short).
+MAX_TYPED_VALUE_LENGTH = 40
+
+
+def form_fields_of(form: forms.Form, data: Any, *, management_key: str) -> dict[str, list[str]]:
+    """The values of ``data`` (a POST) that ``form`` can read, and the wizard's current step.
+
+    Every other key is dropped; so is a value longer than its field can hold, and values beyond
+    the number the field takes (one, or one per choice for a multiple choice).
+    """
+    kept: dict[str, list[str]] = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        longest = MAX_TYPED_VALUE_LENGTH
+        count = 1
+        if isinstance(field, forms.ChoiceField):
+            values = [str(value) for value, _label in field.choices]
+            longest = max(map(len, values), default=0)
+            if isinstance(field, forms.MultipleChoiceField):
+                count = len(values)
+        found = [value for value in data.getlist(key)[:count] if len(value) <= longest]
+        if found:
+            kept[key] = found
+    step = data.get(management_key)
+    if step is not None and len(step) <= MAX_TYPED_VALUE_LENGTH:
+        kept[management_key] = [step]
+    return kept
 
 
 class CheckAnswersForm(forms.Form):
@@ -136,13 +167,15 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
 
     # --- navigation ------------------------------------------------------------------------
     def post(self, *args, **kwargs) -> HttpResponse:
-        # Back and "Change" must never lose what the person typed on this step, valid or not
-        # (formtools discards it: jazzband/django-formtools#284).
-        if self.request.POST.get("wizard_goto_step"):
-            self.storage.set_step_data(self.steps.current, self.process_step_data())
-            if self.steps.current == ABOUT_YOU:
-                self.remember_age(self.storage.get_step_data(ABOUT_YOU))
         try:
+            # Back and "Change" must never lose what the person typed on this step, valid or not
+            # (formtools discards it: jazzband/django-formtools#284).
+            if self.request.POST.get("wizard_goto_step"):
+                kept = self.process_step_data()
+                if kept is not None:
+                    self.storage.set_step_data(self.steps.current, kept)
+                    if self.steps.current == ABOUT_YOU:
+                        self.remember_age(self.storage.get_step_data(ABOUT_YOU))
             # A current_step naming no step of this questionnaire would reach formtools'
             # get_form() and fail with a KeyError (formtools #131): refuse it here.
             posted_step = self.request.POST.get(f"{self.prefix}-current_step")
@@ -164,8 +197,15 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             self.keep_age(form.cleaned_data["age"])
         return super().process_step(form)
 
-    def process_step_data(self) -> dict[str, Any]:
-        return {key: self.request.POST.getlist(key) for key in self.request.POST}
+    def process_step_data(self) -> dict[str, list[str]] | None:
+        """What Back keeps of this step's POST: its form's fields only (None: no such step)."""
+        if self.steps.current not in self.get_form_list():
+            return None
+        return self.get_form_step_data(self.get_form(data=self.request.POST))
+
+    def get_form_step_data(self, form: forms.Form) -> dict[str, list[str]]:
+        # formtools stores the whole POST (form.data); a step keeps only what its form reads.
+        return form_fields_of(form, form.data, management_key=f"{self.prefix}-current_step")
 
     def render_next_step(self, form, **kwargs) -> HttpResponse:
         interrupted = self.emergency_so_far()
@@ -316,8 +356,22 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
     context = stored_result_context(request)
     if context is None:
         return redirect("pages:start")
-    html = render_to_string("questionnaire/summary.html", {**context, "for_pdf": True}, request)
-    pdf = summary_as_pdf(html, base_url=request.build_absolute_uri("/"))
+    try:
+        with pdf_slot():
+            html = render_to_string(
+                "questionnaire/summary.html", {**context, "for_pdf": True}, request
+            )
+            pdf = summary_as_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfBusy:
+        # Every slot is rendering someone's PDF: refuse now rather than slow every page.
+        response = render(
+            request,
+            "errors/pdf_busy.html",
+            {"summary_url": reverse("questionnaire:summary")},
+            status=503,
+        )
+        response["Retry-After"] = str(PDF_BUSY_RETRY_SECONDS)
+        return response
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="hip-pain-summary.pdf"'
     return response

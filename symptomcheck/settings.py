@@ -42,6 +42,9 @@ elif not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 ADMIN_PATH = admin_path(os.environ.get("ADMIN_PATH", "admin/"))
+# The site's public address (https://hips.example.org): FHIR canonical URLs start with it and
+# /fhir. Empty: the address each request came to.
+CANONICAL_BASE_URL = os.environ.get("CANONICAL_BASE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "symptomcheck.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "symptomcheck.middleware.DatabaseUnavailableMiddleware",
+    # Before anything reads request.POST: a form body not in UTF-8 gets the calm 400 page.
+    "symptomcheck.request_limits.FormCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +158,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "questionnaire.views.csrf_failure"
+# What one person's answers in progress may take in the session file (JSON). A whole
+# questionnaire takes about 2.5 KB; more is refused with the 400 page instead of being stored.
+QUESTIONNAIRE_SESSION_MAX_BYTES = env_int("QUESTIONNAIRE_SESSION_MAX_BYTES", 32_768, minimum=4096)
+
+# Request bodies, on every endpoint (forms, and the API's and FHIR's request.body). The largest
+# real ones are an API assessment naming every seeded finding (1.2 KB) and a questionnaire step
+# (0.5 KB, 12 fields); four times that is 5 KB and 48 fields, and the limits leave room for a
+# knowledge base grown tenfold (the size tests/production/test_query_counts.py walks).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_BODY_MAX_BYTES", 16_384, minimum=4096)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("REQUEST_MAX_FIELDS", 256, minimum=64)
 
 # The cache holds only short-lived counters (the questionnaire's rate limit), shared by every
 # worker: in files, in memory-backed /dev/shm where there is one, because a write to disk
@@ -188,6 +203,9 @@ QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT", "120/m")
 # A PDF summary costs the server about 0.7 s of CPU (WeasyPrint), two hundred questionnaire
 # pages' worth: a client may download a few a minute, not flood the server with them.
 SUMMARY_PDF_RATE_LIMIT = os.environ.get("SUMMARY_PDF_RATE_LIMIT", "10/m")
+# How many PDFs the whole machine renders at once (every worker shares these slots, file locks
+# in RUNTIME_DIR/pdf-slots); a PDF asked for while all are taken gets a 503 "busy" page.
+SUMMARY_PDF_SLOTS = env_int("SUMMARY_PDF_SLOTS", 2, minimum=1)
 RATELIMIT_VIEW = "questionnaire.views.rate_limited"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
