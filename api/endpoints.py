@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import Error as DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 
 from api.presentation import assessment_payload, condition_payload, questionnaire_payload
 from api.schemas import (
@@ -35,9 +40,11 @@ from api.validation import (
     InvalidAnswers,
     answer_errors,
     answers_from_validated,
+    decoded_json,
     field_name,
 )
 from conditions.engine import KnowledgeBase, assess
+from conditions.knowledge_file import read_knowledge_document
 from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base
 from symptomcheck.middleware import RETRY_AFTER_SECONDS
 
@@ -50,7 +57,64 @@ DATABASE_DOWN = "The knowledge base cannot be read right now. Try again in a few
 NOT_FOUND = "Not found"
 UNAVAILABLE = {503: MessageOut}
 
-api = NinjaAPI(
+JSON = "application/json"
+NOT_JSON_MEDIA_TYPE = "Send the body as application/json"
+
+
+class UnsupportedMediaType(Exception):
+    """A body sent as something other than application/json."""
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies only (415 otherwise), read as strictly as FHIR reads them: a key named twice
+    in one object or a lone surrogate is a 400 (``api.validation.decoded_json``)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if request.content_type != JSON:
+            raise UnsupportedMediaType
+        return decoded_json(request.body)
+
+
+class SymptomcheckAPI(NinjaAPI):
+    """ninja's API, whose OpenAPI schema lists the published finding codes.
+
+    The finding codes are data: curators add and remove findings and publish a new version
+    without a deploy. So the schema is built for each request of /api/v1/openapi.json from the
+    version patients are answered from (cached in the process like every page's), and lists each
+    code of ``findings`` as a property, ``additionalProperties: false``. When no version can be
+    read (none published, or no database), it lists the seeded knowledge files' codes, what
+    ``make database`` publishes first.
+    """
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        findings = schema["components"]["schemas"]["AnswersIn"]["properties"]["findings"]
+        findings.pop("additionalProperties", None)
+        findings["properties"] = {
+            code: {"anyOf": [{"type": "boolean"}, {"type": "null"}], "description": question}
+            for code, question in finding_questions().items()
+        }
+        findings["additionalProperties"] = False
+        return schema
+
+
+def finding_questions() -> dict[str, str]:
+    """Finding code → question, of the published knowledge base (else of the seed files)."""
+    try:
+        knowledge_base = published_knowledge_base()
+    except (NoPublishedKnowledgeBase, DatabaseError):
+        return seeded_finding_questions()
+    return {code: finding.question for code, finding in sorted(knowledge_base.findings.items())}
+
+
+@lru_cache(maxsize=1)
+def seeded_finding_questions() -> dict[str, str]:
+    document = read_knowledge_document(Path(settings.BASE_DIR) / "knowledge")
+    return {f["code"]: f["question"] for f in sorted(document["findings"], key=lambda f: f["code"])}
+
+
+api = SymptomcheckAPI(
+    parser=StrictJSONParser(),
     title="Symptomcheck API",
     version="1",
     description=(
@@ -80,7 +144,7 @@ def questionnaire(request: HttpRequest) -> dict[str, Any]:
 @api.post(
     "/assessments",
     operation_id="assessment_create",
-    response={200: AssessmentOut, 400: ErrorsOut, **UNAVAILABLE},
+    response={200: AssessmentOut, 400: ErrorsOut, 415: MessageOut, **UNAVAILABLE},
     summary="Assess one person's answers",
     tags=["assessments"],
 )
@@ -172,6 +236,11 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja turns any error of the parser into HttpError(400) raised from it.
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        return _message(request, NOT_JSON_MEDIA_TYPE, 415)
+    if isinstance(exc.__cause__, InvalidAnswers):
+        return _errors(request, exc.__cause__.errors)
     if exc.status_code == 400:
         # ninja's only 400: a body that is not JSON.
         return _errors(request, [{"field": BODY_FIELD, "message": NOT_JSON}])
@@ -211,6 +280,22 @@ def _knowledge_base_if_any() -> KnowledgeBase | None:
         return published_knowledge_base()
     except (NoPublishedKnowledgeBase, DatabaseError):
         return None
+
+
+def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja answers a method an address does not take with an empty text 405: make it JSON."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(JSON):
+            return response
+        allowed = response.get("Allow", "")
+        message = _message(request, f"Method not allowed: use {allowed}", 405)
+        message["Allow"] = allowed
+        return message
+
+    return wrapped
 
 
 def json_not_found(request: HttpRequest, unmatched: str = "") -> HttpResponse:

@@ -4,8 +4,8 @@
 Terminology: sex uses FHIR's administrative-gender; a finding is answered with HL7 v2 table 0136
 Y / N, or data-absent-reason ``asked-unknown`` for "not sure". Findings themselves have no code in
 a standard terminology, so they carry codes of a Symptomcheck CodeSystem (their knowledge-base
-codes). The canonical URLs identify the resources wherever they are served, so they do not change
-with the host name.
+codes). The canonical URLs of the resources start from ``CANONICAL_BASE_URL`` (the site's public
+address, a setting) followed by ``/fhir``; without it, from the address the request came to.
 
 A warning sign left unanswered that would make the level more urgent (triage-policy.md §3) is
 named on the ``QuestionnaireResponse`` by a complex extension (``UNANSWERED_WARNING_SIGN_URL``):
@@ -16,8 +16,12 @@ it would bring, what the person should do if it applies, and what it may mean.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
 
 from api.presentation import about_you_items, asked_findings
 from api.schemas import AnswersIn
@@ -25,10 +29,9 @@ from api.validation import answers_from_validated
 from conditions.engine import Assessment, Finding, KnowledgeBase, UnansweredWarningSign, assess
 from questionnaire.steps import ABOUT_YOU, STEP_TITLES
 
-CANONICAL_BASE = "http://symptomcheck.example/fhir"
 QUESTIONNAIRE_ID = "hip-pain"
-QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
-FINDING_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/finding"
+FROM_ANSWERS_OPERATION = "from-answers"
+FHIR_VERSION = "4.0.1"
 FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
 
 YES_NO_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0136"
@@ -40,7 +43,6 @@ ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 MIN_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
-UNANSWERED_WARNING_SIGN_URL = f"{CANONICAL_BASE}/StructureDefinition/unanswered-warning-sign"
 
 # Displays are the code systems' own, as FHIR asks; a form renderer may word them for patients.
 YES = {"system": YES_NO_SYSTEM, "code": "Y", "display": "Yes"}
@@ -57,12 +59,80 @@ SEXES = {
 WEEKS = {"system": UCUM_SYSTEM, "code": "wk", "display": "week"}
 
 
-def questionnaire_resource(knowledge_base: KnowledgeBase) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Canonical:
+    """The canonical URLs of this server's FHIR resources, under ``base`` (``…/fhir``)."""
+
+    base: str
+
+    @property
+    def questionnaire(self) -> str:
+        return f"{self.base}/Questionnaire/{QUESTIONNAIRE_ID}"
+
+    @property
+    def finding_system(self) -> str:
+        return f"{self.base}/CodeSystem/finding"
+
+    @property
+    def unanswered_warning_sign(self) -> str:
+        return f"{self.base}/StructureDefinition/unanswered-warning-sign"
+
+    @property
+    def from_answers(self) -> str:
+        return f"{self.base}/OperationDefinition/QuestionnaireResponse-{FROM_ANSWERS_OPERATION}"
+
+
+def canonical_for(request: HttpRequest) -> Canonical:
+    """``CANONICAL_BASE_URL`` + ``/fhir``, or else the address this request came to."""
+    root = settings.CANONICAL_BASE_URL or request.build_absolute_uri("/")
+    return Canonical(f"{root.rstrip('/')}/fhir")
+
+
+def capability_statement(canonical: Canonical, *, date: datetime) -> dict[str, Any]:
+    """What this server does, as a FHIR R4 ``CapabilityStatement`` (GET /fhir/metadata)."""
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": date.isoformat(timespec="seconds"),
+        "publisher": "Symptomcheck",
+        "kind": "instance",
+        "software": {"name": "Symptomcheck"},
+        "implementation": {
+            "description": "Symptomcheck: hip pain, how urgently to see a professional",
+            "url": canonical.base,
+        },
+        "fhirVersion": FHIR_VERSION,
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "resource": [
+                    {"type": "Questionnaire", "interaction": [{"code": "read"}]},
+                    {
+                        "type": "QuestionnaireResponse",
+                        "operation": [
+                            {
+                                "name": FROM_ANSWERS_OPERATION,
+                                "definition": canonical.from_answers,
+                                "documentation": (
+                                    "POST the answers body of POST /api/v1/assessments; returns "
+                                    "the completed QuestionnaireResponse."
+                                ),
+                            }
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+
+
+def questionnaire_resource(knowledge_base: KnowledgeBase, canonical: Canonical) -> dict[str, Any]:
     """The published questionnaire as a FHIR R4 ``Questionnaire`` (version = knowledge base)."""
     return {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
-        "url": QUESTIONNAIRE_URL,
+        "url": canonical.questionnaire,
         "version": str(knowledge_base.version),
         "name": "HipPainQuestionnaire",
         "title": "Hip pain: how urgently to see a professional",
@@ -87,7 +157,7 @@ def questionnaire_resource(knowledge_base: KnowledgeBase) -> dict[str, Any]:
                     "linkId": section,
                     "text": str(STEP_TITLES.get(section, section)),
                     "type": "group",
-                    "item": [_finding_item(finding) for finding in findings],
+                    "item": [_finding_item(finding, canonical) for finding in findings],
                 }
                 for section, findings in _findings_by_section(knowledge_base).items()
             ),
@@ -98,6 +168,7 @@ def questionnaire_resource(knowledge_base: KnowledgeBase) -> dict[str, Any]:
 def questionnaire_response_resource(
     answers: AnswersIn,
     knowledge_base: KnowledgeBase,
+    canonical: Canonical,
     *,
     authored: datetime,
     assessment: Assessment | None = None,
@@ -151,25 +222,26 @@ def questionnaire_response_resource(
     resource: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
     if assessment.unanswered_warning_signs:
         resource["extension"] = [
-            _unanswered_warning_sign(sign) for sign in assessment.unanswered_warning_signs
+            _unanswered_warning_sign(sign, canonical)
+            for sign in assessment.unanswered_warning_signs
         ]
     return {
         **resource,
-        "questionnaire": f"{QUESTIONNAIRE_URL}|{knowledge_base.version}",
+        "questionnaire": f"{canonical.questionnaire}|{knowledge_base.version}",
         "status": "completed",
         "authored": authored.isoformat(timespec="seconds"),
         "item": items,
     }
 
 
-def _unanswered_warning_sign(sign: UnansweredWarningSign) -> dict[str, Any]:
+def _unanswered_warning_sign(sign: UnansweredWarningSign, canonical: Canonical) -> dict[str, Any]:
     """A complex extension: rule, finding (one per unanswered finding), urgency, message, concern.
 
     FHIR strings may not be empty: a message or concern a rule was published without is left out.
     """
     parts: list[dict[str, Any]] = [{"url": "rule", "valueCode": sign.rule}]
     parts += [
-        {"url": "finding", "valueCoding": {"system": FINDING_SYSTEM, "code": code}}
+        {"url": "finding", "valueCoding": {"system": canonical.finding_system, "code": code}}
         for code in sign.findings
     ]
     parts.append({"url": "urgency", "valueCode": str(sign.urgency)})
@@ -178,7 +250,7 @@ def _unanswered_warning_sign(sign: UnansweredWarningSign) -> dict[str, Any]:
         for name, text in (("message", sign.message), ("concern", sign.concern))
         if text.strip()
     ]
-    return {"url": UNANSWERED_WARNING_SIGN_URL, "extension": parts}
+    return {"url": canonical.unanswered_warning_sign, "extension": parts}
 
 
 def operation_outcome(issues: list[Mapping[str, str]]) -> dict[str, Any]:
@@ -231,10 +303,10 @@ def _about_you_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return fhir_item
 
 
-def _finding_item(finding: Finding) -> dict[str, Any]:
+def _finding_item(finding: Finding, canonical: Canonical) -> dict[str, Any]:
     item: dict[str, Any] = {
         "linkId": finding.code,
-        "code": [{"system": FINDING_SYSTEM, "code": finding.code}],
+        "code": [{"system": canonical.finding_system, "code": finding.code}],
         "text": finding.question,
         "type": "choice",
         "required": False,

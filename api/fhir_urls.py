@@ -7,6 +7,7 @@ from api import views
 app_name = "fhir"
 
 urlpatterns = [
+    path("metadata", views.metadata, name="metadata"),
     path("Questionnaire/<str:questionnaire_id>", views.questionnaire, name="questionnaire"),
     path(
         "QuestionnaireResponse/$from-answers",

@@ -20,6 +20,8 @@ from conditions.engine import Answers, AnswersError, KnowledgeBase, answers_from
 
 BODY_FIELD = "body"
 NOT_JSON = "The body is not valid JSON: send an object with age, sex, duration_weeks and findings"
+DUPLICATE_KEY = "The body names the same key twice in one object: send each key once"
+NOT_UNICODE = "The body is not valid Unicode: it holds a lone surrogate (\\ud800 to \\udfff)"
 NOT_AN_OBJECT = "Send a JSON object with age, sex, duration_weeks and findings"
 
 FieldErrors = list[dict[str, str]]
@@ -33,15 +35,46 @@ class InvalidAnswers(Exception):
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names the same key twice (json.loads would keep the last silently)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"duplicate key {key!r}")
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(key)
+        found[key] = value
+    return found
+
+
 def decoded_json(body: bytes) -> Any:
-    """The JSON value of a request body (None when empty); ``InvalidAnswers`` if not JSON."""
+    """The JSON value of a request body (None when empty); ``InvalidAnswers`` if not JSON.
+
+    Stricter than ``json.loads``: an object naming a key twice, and a string holding a lone
+    surrogate (``"\\udc00"``, which no UTF-8 response could echo), are refused too.
+    """
     if not body:
         return None
     try:
-        return json.loads(body)
+        value = json.loads(body, object_pairs_hook=_object_without_duplicates)
+    except DuplicateKey as error:
+        field = json.dumps(error.key)  # ASCII, whatever the key holds
+        raise InvalidAnswers(
+            [{"field": BODY_FIELD, "message": f"{DUPLICATE_KEY} ({field})"}]
+        ) from None
     except (ValueError, RecursionError):
         # ValueError covers malformed JSON, bad UTF-8 and integers too long to convert.
         raise InvalidAnswers([{"field": BODY_FIELD, "message": NOT_JSON}]) from None
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidAnswers([{"field": BODY_FIELD, "message": NOT_UNICODE}]) from None
+    return value
 
 
 def answers_from_body(raw: Any, knowledge_base: KnowledgeBase) -> tuple[AnswersIn, Answers]:

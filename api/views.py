@@ -17,12 +17,13 @@ from django.db import Error as DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
 
 from api.endpoints import DATABASE_DOWN, NOT_PUBLISHED
 from api.fhir import (
     FHIR_JSON,
     QUESTIONNAIRE_ID,
+    canonical_for,
+    capability_statement,
     operation_outcome,
     questionnaire_resource,
     questionnaire_response_resource,
@@ -73,18 +74,67 @@ def fhir_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
-@require_GET
+FHIR_CONTENT_TYPES = ("application/fhir+json", "application/json")
+
+
+def fhir_methods(
+    *methods: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Only ``methods`` (HEAD with GET); any other is a 405 OperationOutcome with Allow."""
+    allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = _outcome(
+                    405, "not-supported", f"Use {' or '.join(sorted(methods))} here"
+                )
+                response["Allow"] = ", ".join(sorted(allowed))
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def fhir_body(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A body sent as anything but FHIR JSON or JSON is a 415 OperationOutcome."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.content_type not in FHIR_CONTENT_TYPES:
+            return _outcome(
+                415,
+                "not-supported",
+                "Send the body as application/fhir+json or application/json",
+                BODY_FIELD,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@fhir_methods("GET")
 @fhir_errors
 def questionnaire(request: HttpRequest, questionnaire_id: str) -> HttpResponse:
     """GET /fhir/Questionnaire/hip-pain: the published questionnaire."""
     if questionnaire_id != QUESTIONNAIRE_ID:
         return _outcome(404, "not-found", f"No Questionnaire {questionnaire_id!r}")
-    return fhir_response(questionnaire_resource(published_knowledge_base()))
+    return fhir_response(questionnaire_resource(published_knowledge_base(), canonical_for(request)))
+
+
+@fhir_methods("GET")
+def metadata(request: HttpRequest) -> HttpResponse:
+    """GET /fhir/metadata: the CapabilityStatement (the Questionnaire read, $from-answers)."""
+    return fhir_response(capability_statement(canonical_for(request), date=timezone.now()))
 
 
 # Stateless and cookie-free, like the JSON API: there is no session for a forged request to use.
 @csrf_exempt
-@require_POST
+@fhir_methods("POST")
+@fhir_body
 @fhir_errors
 def questionnaire_response_from_answers(request: HttpRequest) -> HttpResponse:
     """POST /fhir/QuestionnaireResponse/$from-answers: the answers body of the JSON API, returned
@@ -93,7 +143,9 @@ def questionnaire_response_from_answers(request: HttpRequest) -> HttpResponse:
     knowledge_base = published_knowledge_base()
     answers, _engine_answers = answers_from_body(raw, knowledge_base)
     return fhir_response(
-        questionnaire_response_resource(answers, knowledge_base, authored=timezone.now())
+        questionnaire_response_resource(
+            answers, knowledge_base, canonical_for(request), authored=timezone.now()
+        )
     )
 
 

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 QUESTIONNAIRE = "/fhir/Questionnaire/hip-pain"
 FROM_ANSWERS = "/fhir/QuestionnaireResponse/$from-answers"
-CANONICAL = "http://symptomcheck.example/fhir/Questionnaire/hip-pain"
+# The canonical base comes from the request while CANONICAL_BASE_URL is unset.
+CANONICAL = "http://testserver/fhir/Questionnaire/hip-pain"
 
 pytestmark = pytest.mark.usefixtures("published")
 

@@ -171,8 +171,8 @@ def test_the_openapi_schema_documents_unanswered_warning_signs_and_concerns(clie
 # --- FHIR: the same warning signs on the QuestionnaireResponse ----------------------------------
 
 FROM_ANSWERS = "/fhir/QuestionnaireResponse/$from-answers"
-SIGN_URL = "http://symptomcheck.example/fhir/StructureDefinition/unanswered-warning-sign"
-FINDING_SYSTEM = "http://symptomcheck.example/fhir/CodeSystem/finding"
+SIGN_URL = "http://testserver/fhir/StructureDefinition/unanswered-warning-sign"
+FINDING_SYSTEM = "http://testserver/fhir/CodeSystem/finding"
 
 
 def fhir_response_to(client: Client, answers: dict[str, Any]) -> dict[str, Any]:
