@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -15,9 +18,75 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def trusted_networks(values: Iterable[str]) -> list[str]:
+    """Check TRUSTED_PROXIES (networks in CIDR, or single addresses); return them normalised.
+
+    A typo must stop the start, not silently trust nobody (or everybody).
+    """
+    networks = []
+    for value in values:
+        try:
+            networks.append(str(ipaddress.ip_network(value.strip(), strict=False)))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {value!r} is not a network in CIDR notation "
+                f"(such as 10.0.0.0/8 or 127.0.0.1/32): {error}"
+            ) from None
+    return networks
+
+
+@lru_cache(maxsize=8)
+def _networks(values: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(str(value), strict=False) for value in values)
+
+
+def _address(text: str) -> Address | None:
+    """An address from a header or REMOTE_ADDR, or None when it is not one (never raises)."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # "[2001:db8::1]" or "[2001:db8::1]:443"
+        text = text[1 : text.index("]")]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(address: Address, networks: tuple[Network, ...]) -> bool:
+    return any(address.version == network.version and address in network for network in networks)
+
+
 def client_address(request: HttpRequest) -> str:
-    """The client's address as the socket saw it; forwarded headers are never trusted."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, or, behind trusted proxies, from X-Forwarded-For.
+
+    With TRUSTED_PROXIES empty (the default) only the socket's address counts. When the peer is
+    a trusted proxy, X-Forwarded-For is read from the right, skipping every hop inside a trusted
+    network; the first address that is not is the client's. The header of an untrusted peer is
+    ignored, so a forged one can neither dodge a limit nor blame someone else. A malformed hop
+    stops the walk at the last address a trusted proxy vouched for. Rate limits
+    (RATELIMIT_IP_META_KEY) and the admin lockout (AXES_CLIENT_IP_CALLABLE) use this address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    peer = _address(remote)
+    if not networks or peer is None or not _trusted(peer, networks):
+        return remote
+    client = peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed(forwarded.split(",")):
+        address = _address(hop)
+        if address is None:
+            break
+        client = address
+        if not _trusted(address, networks):
+            break
+    return str(client)
 
 
 class SecurityHeadersMiddleware:

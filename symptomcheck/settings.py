@@ -21,6 +21,7 @@ from symptomcheck.environment import (
     env_list,
     memory_backed_folder,
 )
+from symptomcheck.middleware import trusted_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -207,6 +208,11 @@ SUMMARY_PDF_RATE_LIMIT = os.environ.get("SUMMARY_PDF_RATE_LIMIT", "10/m")
 # in RUNTIME_DIR/pdf-slots); a PDF asked for while all are taken gets a 503 "busy" page.
 SUMMARY_PDF_SLOTS = env_int("SUMMARY_PDF_SLOTS", 2, minimum=1)
 RATELIMIT_VIEW = "questionnaire.views.rate_limited"
+# The proxies in front of the app (networks in CIDR, comma-separated). Only through them is the
+# client's address read from X-Forwarded-For (symptomcheck.middleware.client_address), for the
+# rate limits and the admin lockout; empty (the default) trusts none: REMOTE_ADDR only.
+TRUSTED_PROXIES = trusted_networks(env_list("TRUSTED_PROXIES", []))
+RATELIMIT_IP_META_KEY = "symptomcheck.middleware.client_address"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Completed assessments are kept anonymously for audit and aggregate figures, then deleted.
@@ -216,15 +222,16 @@ KNOWLEDGE_BASE_RECHECK_SECONDS = env_int("KNOWLEDGE_BASE_RECHECK_SECONDS", 5)
 
 ASSESSMENT_RETENTION_DAYS = env_int("ASSESSMENT_RETENTION_DAYS", 90, minimum=1)
 
-# Admin: django-axes locks an account after repeated failed logins, per username and address.
+# Admin: django-axes locks an account after repeated failed logins on it from any address, and
+# an address after repeated failed logins from it on any account.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hour
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# No proxy is trusted by default: the address is REMOTE_ADDR only, so a forged
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address behind TRUSTED_PROXIES (none by default: REMOTE_ADDR only), so a forged
 # X-Forwarded-For can neither lock out others nor reset a counter (django-axes #1099).
 AXES_CLIENT_IP_CALLABLE = "symptomcheck.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
