@@ -24,7 +24,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from bench.comparison import NARRATIVE_EXCERPT
 from bench.models import ClinicalVignette
 from bench.selectors import published_result, vignette_cases, vignette_import_plan
 from bench.services import ImportRefused, clinical_vignettes_import
@@ -63,16 +62,16 @@ class ImportFileForm(forms.Form):
 
 @admin.register(ClinicalVignette)
 class ClinicalVignetteAdmin(SimpleHistoryAdmin):
+    # Expected and published side by side, urgencies as their short codes: a wide list of long
+    # labels pushed the published columns off a laptop screen. The narrative is searched.
     list_display = (
         "code",
-        "narrative_excerpt",
         "expected_top",
-        "expected_triage",
         "published_first",
+        "expected_urgency",
         "published_urgency",
         "active",
     )
-    list_display_links = ("code", "narrative_excerpt")
     list_filter = ("active", "expected_triage")
     search_fields = ("code", "narrative", "source", "expected_top", "note")
     readonly_fields = ("published_result",)
@@ -103,24 +102,31 @@ class ClinicalVignetteAdmin(SimpleHistoryAdmin):
             vignette._published_result = published_result(vignette)
         return vignette._published_result
 
-    @admin.display(description="narrative")
-    def narrative_excerpt(self, vignette: ClinicalVignette) -> str:
-        text = " ".join(vignette.narrative.split())
-        limit = NARRATIVE_EXCERPT // 2
-        return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+    @admin.display(description="expected urgency", ordering="expected_triage")
+    def expected_urgency(self, vignette: ClinicalVignette) -> str:
+        return vignette.expected_triage
+
+    # In the list a match is a bare ✓ (the published value is the expected one beside it), so
+    # the mismatches stand out and the columns fit a laptop screen; the change page says it all.
 
     @admin.display(description="published: first condition")
     def published_first(self, vignette: ClinicalVignette) -> str:
+        return self._first(vignette, compact=True)
+
+    @admin.display(description="published: urgency")
+    def published_urgency(self, vignette: ClinicalVignette) -> str:
+        return self._urgency(vignette, compact=True)
+
+    def _first(self, vignette: ClinicalVignette, *, compact: bool) -> str:
         result = self._result(vignette)
         if result is None:
             return NOTHING_PUBLISHED
         if result.error is not None:
             return _marked(False, "cannot be assessed")
         first = result.given_top[0] if result.given_top else "none"
-        return _marked(result.top1_ok, first)
+        return _marked(result.top1_ok, "" if compact and result.top1_ok else first)
 
-    @admin.display(description="published: urgency")
-    def published_urgency(self, vignette: ClinicalVignette) -> str:
+    def _urgency(self, vignette: ClinicalVignette, *, compact: bool) -> str:
         result = self._result(vignette)
         if result is None:
             return NOTHING_PUBLISHED
@@ -131,7 +137,7 @@ class ClinicalVignetteAdmin(SimpleHistoryAdmin):
             level += " (under-triage)"
         elif result.over_triage:
             level += " (over-triage)"
-        return _marked(result.triage_ok, level)
+        return _marked(result.triage_ok, "" if compact and result.triage_ok else level)
 
     @admin.display(description="result with the published knowledge base")
     def published_result(self, vignette: ClinicalVignette) -> str:
@@ -148,9 +154,9 @@ class ClinicalVignetteAdmin(SimpleHistoryAdmin):
         )
         return format_html(
             "First condition {}; top three: {}.<br>Urgency {}.",
-            self.published_first(vignette),
+            self._first(vignette, compact=False),
             ranked or "none",
-            self.published_urgency(vignette),
+            self._urgency(vignette, compact=False),
         )
 
     # --- Export ---
@@ -261,7 +267,14 @@ class ClinicalVignetteAdmin(SimpleHistoryAdmin):
 
 
 def _marked(ok: bool, text: str) -> str:
+    """✓ or ✗ before ``text``, read out as words ("matches", "does not match")."""
     mark, words = ("✓", "matches") if ok else ("✗", "does not match")
+    if not text:
+        return format_html(
+            '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+            mark,
+            words,
+        )
     return format_html(
         '<span aria-hidden="true">{}</span><span class="visually-hidden">{}:</span> {}',
         mark,

@@ -63,6 +63,6 @@ class Command(BaseCommand):
         held = ClinicalVignette.objects.count()
         return (
             f"The test bench already holds {held} clinical vignette{'s' if held != 1 else ''}; "
-            f"{path} was not loaded. To add or update cases from a file: admin → Clinical "
-            "vignettes → Import vignettes from a JSON file."
+            f"{path} was not loaded. To add or update cases from a file: admin → Test bench → "
+            "Clinical vignettes → Import vignettes from a JSON file."
         )
