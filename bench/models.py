@@ -124,7 +124,7 @@ class ClinicalVignette(models.Model):
             "id": self.code,
             "source": self.source,
             "narrative": self.narrative,
-            "answers": self.answers,
+            "answers": _in_file_order(self.answers),
             "expected_top": self.expected_top,
             "acceptable": self.acceptable,
             "expected_triage": self.expected_triage,
@@ -155,3 +155,15 @@ class ClinicalVignette(models.Model):
         problems = {field: messages for field, messages in problems.items() if messages}
         if problems:
             raise ValidationError(problems)
+
+
+ANSWER_ORDER = ("age", "sex", "duration_weeks", "findings")
+
+
+def _in_file_order(answers: Any) -> Any:
+    # PostgreSQL's jsonb keeps keys in its own order (shortest first); an exported file reads
+    # better in the order the project's files use.
+    if not isinstance(answers, dict):
+        return answers
+    ordered = {key: answers[key] for key in ANSWER_ORDER if key in answers}
+    return {**ordered, **answers}
