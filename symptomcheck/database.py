@@ -36,6 +36,33 @@ def database_url(project_dir: Path) -> str:
     return embedded_database_url(Path(data_dir) if data_dir else project_dir / ".pgdata")
 
 
+def with_time_limits(
+    options: dict, *, statement_timeout: int, idle_in_transaction_timeout: int
+) -> dict:
+    """libpq OPTIONS for every connection: time limits and TCP keepalives.
+
+    connect_timeout (4 s) bounds connecting, also to a server that accepts but never answers
+    (a hung server: the 503 page within 5 s); statement_timeout and
+    idle_in_transaction_session_timeout (seconds, 0 = none) make the server end a long statement
+    or an abandoned transaction; keepalives find a dead peer on TCP.
+    libpq ignores keepalives on a Unix socket, which is how the embedded server is reached.
+    Options already given in DATABASE_URL (?options=..., ?connect_timeout=...) win.
+    """
+    options = dict(options)
+    options.setdefault("connect_timeout", 4)
+    keepalives = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10}
+    for name, value in {**keepalives, "keepalives_count": 3}.items():
+        options.setdefault(name, value)
+    limits = [
+        f"-c statement_timeout={statement_timeout * 1000}",
+        f"-c idle_in_transaction_session_timeout={idle_in_transaction_timeout * 1000}",
+    ]
+    given = options.get("options", "")
+    limits = [limit for limit in limits if limit.split("=")[0].removeprefix("-c ") not in given]
+    options["options"] = " ".join([given, *limits]).strip()
+    return options
+
+
 def validated_database_url(url: str) -> str:
     """Refuse URLs that are not PostgreSQL, with a message naming the problem."""
     parts = urlsplit(url)
