@@ -7,20 +7,18 @@ conditions, findings, evidence and references can be imported and exported as sp
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpRequest
 from import_export import fields
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from conditions.knowledge_file import KnowledgeFileError
+from conditions.admin_publishing import PublishingAdminMixin
+from conditions.admin_reasons import ChangeReasonAdminMixin, ImportReasonAdminMixin
 from conditions.models import (
     AgeBand,
     Condition,
@@ -35,11 +33,7 @@ from conditions.models import (
     Requirement,
     ScoringPolicy,
 )
-from conditions.selectors import knowledge_base_pending_publication
-from conditions.services import knowledge_base_publish
 from conditions.spreadsheets import CodesWidget, SpreadsheetResource, by_code
-
-PUBLISH_PERMISSION = "conditions.publish_knowledgebaseversion"
 
 # Notes and summaries are edited in narrow inline rows; a compact text box keeps rows readable.
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -240,10 +234,17 @@ class RedFlagCriterionInline(JoinedInline):
 # --- Draft models ---
 
 
-class SpreadsheetHistoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Import/export as spreadsheets, and the history of every change.
+class DraftHistoryAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
+    """A draft model: the history of every change, each with who, when and why (the reason is
+    asked on every add, change and delete)."""
 
-    Both bases extend ModelAdmin cooperatively (their get_urls and templates chain through
+
+class SpreadsheetHistoryAdmin(
+    ChangeReasonAdminMixin, ImportReasonAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
+    """Import/export as spreadsheets, and the history of every change with who, when and why.
+
+    The bases extend ModelAdmin cooperatively (their get_urls and templates chain through
     super()), so the import, export and history pages all exist.
     """
 
@@ -268,13 +269,13 @@ class ReferenceAdmin(SpreadsheetHistoryAdmin):
 
 
 @admin.register(AgeBand)
-class AgeBandAdmin(SimpleHistoryAdmin):
+class AgeBandAdmin(DraftHistoryAdmin):
     list_display = ("code", "min_age", "max_age")
     search_fields = ("code",)
 
 
 @admin.register(ScoringPolicy)
-class ScoringPolicyAdmin(SimpleHistoryAdmin):
+class ScoringPolicyAdmin(DraftHistoryAdmin):
     list_display = (
         "__str__",
         "plausible_probability",
@@ -367,7 +368,7 @@ class ConditionAdmin(SpreadsheetHistoryAdmin):
 
 
 @admin.register(ConditionPrior)
-class ConditionPriorAdmin(SimpleHistoryAdmin):
+class ConditionPriorAdmin(DraftHistoryAdmin):
     list_display = ("condition", "age_band", "probability", "reference", "expert_estimate")
     list_filter = ("age_band", "expert_estimate", "condition__category")
     search_fields = ("condition__code", "condition__name", "note")
@@ -376,7 +377,7 @@ class ConditionPriorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DurationEvidence)
-class DurationEvidenceAdmin(SimpleHistoryAdmin):
+class DurationEvidenceAdmin(DraftHistoryAdmin):
     list_display = ("condition", "le_2_weeks", "ge_6_weeks", "ge_12_weeks", "expert_estimate")
     list_filter = ("expert_estimate", "condition__category")
     search_fields = ("condition__code", "condition__name", "note")
@@ -402,7 +403,7 @@ class EvidenceAdmin(SpreadsheetHistoryAdmin):
 
 
 @admin.register(RedFlagRule)
-class RedFlagRuleAdmin(SimpleHistoryAdmin):
+class RedFlagRuleAdmin(DraftHistoryAdmin):
     list_display = ("code", "name", "urgency", "concern", "min_age", "max_age")
     list_filter = ("urgency", "cap_unless_ranked_first", "expert_estimate")
     search_fields = ("code", "name", "concern", "reason")
@@ -426,15 +427,8 @@ class RedFlagRuleAdmin(SimpleHistoryAdmin):
 # --- Published versions ---
 
 
-class PublishForm(forms.Form):
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="What changed and why, for whoever reads this version later.",
-    )
-
-
 @admin.register(KnowledgeBaseVersion)
-class KnowledgeBaseVersionAdmin(admin.ModelAdmin):
+class KnowledgeBaseVersionAdmin(PublishingAdminMixin, admin.ModelAdmin):
     list_display = ("number", "published_at", "published_by", "note", "short_checksum")
     list_select_related = ("published_by",)
     search_fields = ("note",)
@@ -457,46 +451,3 @@ class KnowledgeBaseVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
-
-    def get_urls(self):
-        publish = path(
-            "publish/",
-            self.admin_site.admin_view(self.publish_view),
-            name="conditions_knowledgebaseversion_publish",
-        )
-        return [publish, *super().get_urls()]
-
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        extra_context = {
-            **(extra_context or {}),
-            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def publish_view(self, request: HttpRequest) -> HttpResponse:
-        """Show what changed since the last version, ask for a note, and publish on POST."""
-        if not request.user.has_perm(PUBLISH_PERMISSION):
-            raise PermissionDenied
-        form = PublishForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                version = knowledge_base_publish(
-                    published_by=request.user, note=form.cleaned_data["note"]
-                )
-            except KnowledgeFileError as problem:
-                for error in problem.errors:
-                    form.add_error(None, error)
-            else:
-                self.message_user(request, f"Published version {version.number}", messages.SUCCESS)
-                return redirect(reverse("admin:conditions_knowledgebaseversion_changelist"))
-        pending = knowledge_base_pending_publication()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Publish the knowledge base",
-            "opts": self.model._meta,
-            "form": form,
-            "pending": pending,
-        }
-        return TemplateResponse(
-            request, "admin/conditions/knowledgebaseversion/publish.html", context
-        )

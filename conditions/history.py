@@ -22,7 +22,7 @@ _current_reason: ContextVar[str | None] = ContextVar("knowledge_base_change_reas
 @contextmanager
 def change_reason(reason: str) -> Iterator[None]:
     """Every history row written inside the block, and not given its own reason, carries this."""
-    token = _current_reason.set(reason)
+    token = _current_reason.set(reason or None)
     try:
         yield
     finally:

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.apps import apps
+from django.db import models
+
 from conditions import knowledge_file
+from conditions.diffs import FieldChange, field_changes
 from conditions.models import (
     AgeBand,
     Condition,
+    ConditionPrior,
     DurationEvidence,
+    Evidence,
     Finding,
     KnowledgeBaseVersion,
+    RedFlagCriterion,
     RedFlagRule,
     Reference,
     ScoringPolicy,
+)
+
+# The draft models, each with its history of who changed what, when and why.
+DRAFT_MODELS: tuple[type[models.Model], ...] = (
+    Reference,
+    AgeBand,
+    ScoringPolicy,
+    Finding,
+    Condition,
+    ConditionPrior,
+    DurationEvidence,
+    Evidence,
+    RedFlagRule,
+    RedFlagCriterion,
 )
 
 LIST_OF_REQUIREMENT = {
@@ -211,21 +234,290 @@ def latest_published_version() -> KnowledgeBaseVersion | None:
     return KnowledgeBaseVersion.objects.latest_first().first()
 
 
+# --- What is waiting for publication, and who changed it ---
+
+
+@dataclass(frozen=True)
+class DraftEdit:
+    """One save of a draft row since the latest publish: who, when, why, and what it touched.
+
+    ``touched`` are document locations (``conditions[x].evidence[fever].probability``) whose
+    value this save set; ``editor`` is the user's name, empty for a load from the command line.
+    """
+
+    editor_id: int | None
+    editor: str
+    at: datetime
+    reason: str
+    action: str
+    touched: tuple[str, ...]
+
+    def touches(self, change: FieldChange) -> bool:
+        return any(_within(change.location, place) for place in self.touched)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "editor": self.editor,
+            "editor_id": self.editor_id,
+            "at": self.at.isoformat(),
+            "reason": self.reason,
+            "action": self.action,
+        }
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """One field the drafts change against the latest published version, with its edits."""
+
+    change: FieldChange
+    edits: tuple[DraftEdit, ...]
+
+    @property
+    def editors(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(edit.editor or "(command line)" for edit in self.edits))
+
+    @property
+    def editor_ids(self) -> frozenset[int]:
+        return frozenset(edit.editor_id for edit in self.edits if edit.editor_id is not None)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(edit.reason for edit in self.edits if edit.reason))
+
+    @property
+    def last_edited(self) -> datetime | None:
+        return max((edit.at for edit in self.edits), default=None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.change.as_dict(), "edits": [edit.as_dict() for edit in self.edits]}
+
+
 @dataclass(frozen=True)
 class PendingPublication:
-    """What publishing now would do: the drafts' problems and their changes."""
+    """What publishing now would do: the drafts' problems and their changes, field by field."""
 
     problems: list[str]
     latest_number: int | None
     changes: list[knowledge_file.SectionChanges]
+    field_changes: list[PendingChange]
+    draft_document: dict[str, Any]
+    published_document: dict[str, Any] | None
+
+    @property
+    def unchanged(self) -> bool:
+        """The drafts are exactly the latest published version (nothing to publish)."""
+        return self.published_document is not None and knowledge_file.checksum(
+            self.draft_document
+        ) == knowledge_file.checksum(self.published_document)
+
+    @property
+    def next_number(self) -> int:
+        return (self.latest_number or 0) + 1
+
+    def edited_by(self, user_id: int) -> list[PendingChange]:
+        """The changes this user had a hand in since the latest publish."""
+        return [pending for pending in self.field_changes if user_id in pending.editor_ids]
 
 
 def knowledge_base_pending_publication() -> PendingPublication:
-    """The drafts compared with the latest published version, for the publish page."""
+    """The drafts compared with the latest published version, field by field, with the edits
+    (who, when, why) since that version that made each difference."""
     document = knowledge_base_document()
     latest = latest_published_version()
+    published = latest.document if latest else None
+    edits = _draft_edits_since(latest.published_at if latest else None)
     return PendingPublication(
         problems=knowledge_file.validate(document),
         latest_number=latest.number if latest else None,
-        changes=knowledge_file.changes_between(latest.document if latest else None, document),
+        changes=knowledge_file.changes_between(published, document),
+        field_changes=[
+            PendingChange(change, tuple(edit for edit in edits if edit.touches(change)))
+            for change in field_changes(published, document)
+        ],
+        draft_document=document,
+        published_document=published,
     )
+
+
+def _within(location: str, place: str) -> bool:
+    """One location holds the other: ``conditions[x]`` and ``conditions[x].name`` overlap."""
+    if location == place:
+        return True
+    inner, outer = (location, place) if len(location) > len(place) else (place, location)
+    return inner.startswith(outer) and inner[len(outer)] in ".["
+
+
+# How each draft model's fields are placed in the document, where the name differs.
+_DOCUMENT_FIELD = {
+    Condition: {
+        "female_share": "sex.female_share",
+        "female_share_reference": "sex.reference",
+        "female_share_expert_estimate": "sex.expert_estimate",
+        "female_share_note": "sex.note",
+    },
+    Finding: {
+        "baseline_adult": "baseline.adult",
+        "baseline_child": "baseline.child",
+        "baseline_reference": "baseline.reference",
+        "baseline_expert_estimate": "baseline.expert_estimate",
+        "baseline_note": "baseline.note",
+    },
+    ScoringPolicy: {
+        "baseline_le_2_weeks": "baseline_duration.le_2_weeks",
+        "baseline_ge_6_weeks": "baseline_duration.ge_6_weeks",
+        "baseline_ge_12_weeks": "baseline_duration.ge_12_weeks",
+        "baseline_duration_reference": "baseline_duration.reference",
+        "baseline_duration_expert_estimate": "baseline_duration.expert_estimate",
+        "baseline_duration_note": "baseline_duration.note",
+    },
+}
+# Fields that say which entry a row is: a change to one moves the row to another entry.
+_IDENTITY_FIELDS = {
+    "code",
+    "key",
+    "condition",
+    "finding",
+    "population",
+    "age_band",
+    "rule",
+    "requirement",
+}
+# A save that changes none of the row's own fields changed its links (simple-history records a
+# change of a many-to-many field as a save of the row).
+_LINK_FIELDS = {Condition: "references", RedFlagRule: "concern_conditions"}
+_ACTIONS = {"+": "added", "~": "changed", "-": "deleted"}
+
+
+def _draft_edits_since(since: datetime | None) -> list[DraftEdit]:
+    """Every history row of the drafts saved after ``since`` (all of them when None), oldest
+    first, each with the document locations its save set."""
+    rows_by_model = {
+        model: list(
+            model.history.filter(**({"history_date__gt": since} if since else {}))
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+        for model in DRAFT_MODELS
+    }
+    names = _Names(rows_by_model)
+    edits = []
+    for model, rows in rows_by_model.items():
+        previous = _rows_before(model, {row.id for row in rows}, since)
+        for row in rows:
+            before = previous.get(row.id)
+            previous[row.id] = row
+            edits.append(
+                DraftEdit(
+                    editor_id=row.history_user_id,
+                    editor=row.history_user.get_username() if row.history_user else "",
+                    at=row.history_date,
+                    reason=row.history_change_reason or "",
+                    action=_ACTIONS[row.history_type],
+                    touched=tuple(_touched(model, row, before, names)),
+                )
+            )
+    return sorted(edits, key=lambda edit: edit.at)
+
+
+def _rows_before(model: type[models.Model], ids: set[int], since: datetime | None) -> dict:
+    """For each row id, its last history row at or before ``since``: what each save changed
+    is read against the one before it."""
+    if since is None or not ids:
+        return {}
+    return {
+        row.id: row
+        for row in model.history.filter(id__in=ids, history_date__lte=since)
+        .order_by("id", "-history_date", "-history_id")
+        .distinct("id")
+    }
+
+
+class _Names:
+    """Codes of the rows that history rows point at, including rows deleted since."""
+
+    def __init__(self, rows_by_model: dict[type[models.Model], list]) -> None:
+        self.codes: dict[type[models.Model], dict[int, str]] = {}
+        for model, field in (
+            (Condition, "code"),
+            (Finding, "code"),
+            (AgeBand, "code"),
+            (RedFlagRule, "code"),
+        ):
+            codes = dict(model._default_manager.values_list("id", field))
+            for row in rows_by_model[model]:
+                codes.setdefault(row.id, getattr(row, field))
+            self.codes[model] = codes
+
+    def of(self, model: type[models.Model], pk: int | None) -> str | None:
+        return self.codes[model].get(pk)
+
+
+def _location(model: type[models.Model], row: Any, names: _Names) -> str | None:
+    """Where a draft row (as one of its history rows has it) sits in the document."""
+    if model is Reference:
+        return f"references[{row.key}]"
+    if model is AgeBand:
+        return f"age_bands[{row.code}]"
+    if model is ScoringPolicy:
+        return "scoring"
+    if model is Finding:
+        return f"findings[{row.code}]"
+    if model is Condition:
+        return f"conditions[{row.code}]"
+    if model is RedFlagRule:
+        return f"red_flag_rules[{row.code}]"
+    if model is RedFlagCriterion:
+        rule = names.of(RedFlagRule, row.rule_id)
+        return rule and f"red_flag_rules[{rule}].{LIST_OF_REQUIREMENT[row.requirement]}"
+    condition = names.of(Condition, row.condition_id)
+    if condition is None:
+        return None
+    if model is ConditionPrior:
+        band = names.of(AgeBand, row.age_band_id)
+        return band and f"conditions[{condition}].priors[{band}]"
+    if model is DurationEvidence:
+        return f"conditions[{condition}].duration"
+    finding = names.of(Finding, row.finding_id)
+    if finding is None:
+        return None
+    label = finding if row.population == "all" else f"{finding}, {row.population}"
+    return f"conditions[{condition}].evidence[{label}]"
+
+
+def _touched(model: type[models.Model], row: Any, before: Any, names: _Names) -> list[str]:
+    here = _location(model, row, names)
+    if here is None:
+        return []
+    if row.history_type != "~" or before is None:
+        return [here]
+    changed = [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.name != "id" and getattr(row, field.attname) != getattr(before, field.attname)
+    ]
+    if _IDENTITY_FIELDS.intersection(changed):
+        there = _location(model, before, names)
+        return [here] if there in (None, here) else [here, there]
+    if model is RedFlagCriterion:
+        return [here]
+    if not changed:
+        link = _LINK_FIELDS.get(model)
+        return [f"{here}.{link}"] if link else []
+    renamed = _DOCUMENT_FIELD.get(model, {})
+    return [f"{here}.{renamed.get(name, name)}" for name in changed]
+
+
+def bench_comparison(pending: PendingPublication) -> Any | None:
+    """The clinical test bench on the drafts: the curators' vignettes scored by the drafts and
+    by the latest published version, side by side (``bench.services.BenchComparison``).
+
+    None while the bench is not installed, or while the drafts are not a valid knowledge base
+    (the engine cannot score them; publishing is refused for that anyway).
+    """
+    if pending.problems or not apps.is_installed("bench"):
+        return None
+    if importlib.util.find_spec("bench.services") is None:
+        return None
+    from bench.services import compare_with_published
+
+    return compare_with_published(pending.draft_document, pending.published_document)

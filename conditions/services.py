@@ -8,7 +8,6 @@ publish turns drafts into a version patients see.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 
 from conditions import knowledge_file
+from conditions.diffs import field_changes
 from conditions.engine import KnowledgeBaseError, knowledge_base_from_document
+from conditions.history import change_reason
 from conditions.knowledge_file import KnowledgeFileError
 from conditions.models import (
     AgeBand,
@@ -32,7 +33,14 @@ from conditions.models import (
     ScoringPolicy,
 )
 from conditions.published import forget_latest_version
-from conditions.selectors import knowledge_base_document, latest_published_version
+from conditions.selectors import (
+    PendingChange,
+    PendingPublication,
+    bench_comparison,
+    knowledge_base_document,
+    knowledge_base_pending_publication,
+    latest_published_version,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -183,7 +191,7 @@ def knowledge_base_seed(
     read into it again. Raises KnowledgeFileError for an invalid file.
     """
     canonical = _valid_canonical(document, sources)
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(note):
         _lock_for_publishing()
         if not knowledge_base_is_empty():
             return None
@@ -198,15 +206,17 @@ def knowledge_base_load_draft(
     sources: Mapping[str, str] | None = None,
     dry_run: bool = False,
     overwrite_draft: bool = False,
+    reason: str = "",
 ) -> LoadReport:
     """Make the drafts equal to the knowledge file, as a draft: nothing is published.
 
     Raises UnpublishedDraftEdits, writing nothing, when the drafts differ from the latest
     published version in an entry the file would change, unless ``overwrite_draft`` (a dry run
-    only reports them). The report compares the file with the latest published version.
+    only reports them). The report compares the file with the latest published version. Every
+    history row the load writes carries ``reason``.
     """
     canonical = _valid_canonical(document, sources)
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason):
         _lock_for_publishing()
         return _load_over_drafts(canonical, dry_run=dry_run, overwrite_draft=overwrite_draft)
 
@@ -217,15 +227,16 @@ def knowledge_base_load_and_publish_first(
     note: str,
     sources: Mapping[str, str] | None = None,
     overwrite_draft: bool = False,
+    reason: str = "",
 ) -> tuple[LoadReport, KnowledgeBaseVersion]:
     """Load the knowledge file and publish it as the first version.
 
     Raises KnowledgeBaseAlreadyPublished when a version exists: after the first, every version
     is published by a reviewer in the admin. Unpublished drafts are protected as in
-    ``knowledge_base_load_draft``.
+    ``knowledge_base_load_draft``. The history rows carry ``reason``, else the note.
     """
     canonical = _valid_canonical(document, sources)
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(reason or note):
         _lock_for_publishing()
         latest = latest_published_version()
         if latest is not None:
@@ -285,71 +296,7 @@ def document_differences(before: Mapping | None, after: Mapping) -> list[str]:
 
     For example ``conditions[septic_arthritis].evidence[fever].probability: 0.3 → 0.35``.
     """
-    before = before or {}
-    lines = []
-    for changes in knowledge_file.changes_between(before, after):
-        section = changes.section
-        if section == "scoring":
-            lines += _field_differences("scoring", before.get("scoring"), after.get("scoring"))
-            continue
-        key = knowledge_file.SECTION_SPECS[section][1]
-        old = {entry[key]: entry for entry in before.get(section, [])}
-        new = {entry[key]: entry for entry in after.get(section, [])}
-        lines += [f"{section}[{code}]: added" for code in changes.added]
-        lines += [f"{section}[{code}]: removed" for code in changes.removed]
-        for code in changes.changed:
-            lines += _field_differences(f"{section}[{code}]", old[code], new[code])
-    return lines
-
-
-_ABSENT = object()
-
-
-def _field_differences(where: str, old: Any, new: Any) -> list[str]:
-    if old == new:
-        return []
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
-        return [
-            line
-            for name in dict.fromkeys([*old, *new])
-            for line in _field_differences(
-                f"{where}.{name}", old.get(name, _ABSENT), new.get(name, _ABSENT)
-            )
-        ]
-    if isinstance(old, list) and isinstance(new, list):
-        if all(isinstance(item, Mapping) for item in (*old, *new)):
-            old_items = {_item_label(item): item for item in old}
-            new_items = {_item_label(item): item for item in new}
-            return [
-                line
-                for label in dict.fromkeys([*old_items, *new_items])
-                for line in _field_differences(
-                    f"{where}[{label}]",
-                    old_items.get(label, _ABSENT),
-                    new_items.get(label, _ABSENT),
-                )
-            ]
-        added = [_shown(item) for item in new if item not in old]
-        removed = [_shown(item) for item in old if item not in new]
-        return [f"{where}: " + ", ".join([*(f"+{a}" for a in added), *(f"-{r}" for r in removed)])]
-    if old is _ABSENT:
-        return [f"{where}: added"]
-    if new is _ABSENT:
-        return [f"{where}: removed"]
-    return [f"{where}: {_shown(old)} → {_shown(new)}"]
-
-
-def _item_label(item: Mapping) -> str:
-    # Evidence rows are named as validation names them: "fever", or "fever, child".
-    if "finding" in item:
-        population = item.get("population", "all")
-        return item["finding"] if population == "all" else f"{item['finding']}, {population}"
-    return str(item.get("band", item.get("code", item.get("key"))))
-
-
-def _shown(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return [change.line() for change in field_changes(before, after)]
 
 
 class _KnowledgeBaseSync:
@@ -635,31 +582,135 @@ class _KnowledgeBaseSync:
             counts.unchanged += len(wanted & current[row.pk])
 
 
-def knowledge_base_publish(
-    *, published_by: AbstractBaseUser | None, note: str
-) -> KnowledgeBaseVersion:
-    """Publish the drafts as the next numbered version, after checking the engine can use them.
+class NothingToPublish(Exception):
+    """The drafts are exactly the latest published version: publishing would only repeat it."""
 
-    Raises KnowledgeFileError when the drafts are not a valid knowledge base.
+    def __init__(self, version: KnowledgeBaseVersion) -> None:
+        self.version = version
+        super().__init__(
+            f"Nothing to publish: the drafts are the same as the published version "
+            f"{version.number}. Change the drafts first; no new version was made."
+        )
+
+
+class OwnEditsNotReviewed(Exception):
+    """Four eyes: the publisher made some of the changes, so someone else must review them."""
+
+    def __init__(self, publisher: str, changes: list[PendingChange]) -> None:
+        self.publisher = publisher
+        self.changes = changes
+        places = ", ".join(pending.change.location for pending in changes[:5])
+        more = f" and {len(changes) - 5} more" if len(changes) > 5 else ""
+        super().__init__(
+            f"{publisher}, these drafts hold your own edits ({places}{more}). A change is "
+            "published only after a second person has reviewed it: another reviewer must "
+            "publish this version."
+        )
+
+
+class DraftsChangedSinceReview(Exception):
+    """The drafts changed after the publisher read them: what would be published is not what
+    was reviewed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The drafts changed while you were reviewing them; nothing was published. Review "
+            "the changes as they are now, then publish."
+        )
+
+
+class SafetyAcknowledgementRequired(Exception):
+    """The test bench shows the drafts less safe than the published version; publishing them
+    needs the publisher's explicit acknowledgement and reason."""
+
+    def __init__(self, comparison: Any) -> None:
+        self.comparison = comparison
+        super().__init__(
+            "The test bench shows the drafts miss an emergency or under-triage a case the "
+            "published version does not. Publishing them needs your acknowledgement and the "
+            "reason it is still right to publish."
+        )
+
+
+def knowledge_base_publish(
+    *,
+    published_by: AbstractBaseUser | None,
+    note: str,
+    safety_acknowledgement: str = "",
+    reviewed_checksum: str | None = None,
+) -> KnowledgeBaseVersion:
+    """Publish the drafts as the next numbered version, after the checks a safety case asks for.
+
+    Raises NothingToPublish when the drafts equal the latest version; OwnEditsNotReviewed when
+    ``published_by`` made any of the changes since that version (four eyes: another reviewer
+    publishes them; with no publisher, as when seeding, there is no one to check);
+    SafetyAcknowledgementRequired when the test bench shows the drafts miss an emergency or add
+    under-triage and ``safety_acknowledgement`` is empty; DraftsChangedSinceReview when
+    ``reviewed_checksum`` (the drafts' checksum when the publisher read them) no longer matches;
+    KnowledgeFileError when the drafts are not a valid knowledge base. The version records the
+    changes reviewed (who, when, why), the bench comparison and the acknowledgement.
     """
     with transaction.atomic():
         _lock_for_publishing()
-        return _publish(document=knowledge_base_document(), published_by=published_by, note=note)
+        pending = knowledge_base_pending_publication()
+        if pending.unchanged:
+            raise NothingToPublish(latest_published_version())
+        if reviewed_checksum is not None and reviewed_checksum != knowledge_file.checksum(
+            pending.draft_document
+        ):
+            raise DraftsChangedSinceReview()
+        return _publish_pending(
+            pending,
+            published_by=published_by,
+            note=note,
+            safety_acknowledgement=safety_acknowledgement,
+        )
 
 
 def knowledge_base_publish_if_changed(
-    *, published_by: AbstractBaseUser | None, note: str
+    *, published_by: AbstractBaseUser | None, note: str, safety_acknowledgement: str = ""
 ) -> KnowledgeBaseVersion | None:
-    """Publish the drafts only if they differ from the latest published version; else None."""
+    """Publish the drafts only if they differ from the latest published version; else None.
+
+    Otherwise as ``knowledge_base_publish``, with the same checks.
+    """
     with transaction.atomic():
         _lock_for_publishing()
-        document = knowledge_base_document()
-        latest_checksum = (
-            KnowledgeBaseVersion.objects.latest_first().values_list("checksum", flat=True).first()
-        )
-        if latest_checksum == knowledge_file.checksum(document):
+        pending = knowledge_base_pending_publication()
+        if pending.unchanged:
             return None
-        return _publish(document=document, published_by=published_by, note=note)
+        return _publish_pending(
+            pending,
+            published_by=published_by,
+            note=note,
+            safety_acknowledgement=safety_acknowledgement,
+        )
+
+
+def _publish_pending(
+    pending: PendingPublication,
+    *,
+    published_by: AbstractBaseUser | None,
+    note: str,
+    safety_acknowledgement: str,
+) -> KnowledgeBaseVersion:
+    if published_by is not None:
+        own = pending.edited_by(published_by.pk)
+        if own:
+            raise OwnEditsNotReviewed(published_by.get_username(), own)
+    if pending.problems:
+        raise KnowledgeFileError(pending.problems)
+    comparison = bench_comparison(pending)
+    if comparison is not None and comparison.worsens_safety and not safety_acknowledgement.strip():
+        raise SafetyAcknowledgementRequired(comparison)
+    return _publish(
+        document=pending.draft_document,
+        published_by=published_by,
+        note=note,
+        reviewed_changes=[change.as_dict() for change in pending.field_changes],
+        bench=comparison.as_dict() if comparison is not None else None,
+        safety_acknowledgement=safety_acknowledgement.strip(),
+    )
 
 
 def _lock_for_publishing() -> None:
@@ -675,7 +726,13 @@ def _lock_for_publishing() -> None:
 
 
 def _publish(
-    *, document: dict[str, Any], published_by: AbstractBaseUser | None, note: str
+    *,
+    document: dict[str, Any],
+    published_by: AbstractBaseUser | None,
+    note: str,
+    reviewed_changes: list[dict[str, Any]] | None = None,
+    bench: dict[str, Any] | None = None,
+    safety_acknowledgement: str = "",
 ) -> KnowledgeBaseVersion:
     errors = knowledge_file.validate(document)
     if errors:
@@ -695,4 +752,7 @@ def _publish(
         document=document,  # its checksum is derived when saved
         published_by=published_by,
         note=note,
+        reviewed_changes=reviewed_changes if reviewed_changes is not None else [],
+        bench=bench,
+        safety_acknowledgement=safety_acknowledgement,
     )

@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("questionnaire.urls")),
     path("", include("pages.urls")),
 ]
+
+# A refused permission shows the project's page, in the admin's style within the admin.
+handler403 = "symptomcheck.errors.permission_denied"

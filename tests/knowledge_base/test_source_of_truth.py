@@ -26,7 +26,7 @@ from tests.factories import (
     KnowledgeBaseVersionFactory,
     ReviewerFactory,
 )
-from tests.knowledge_base.admin_forms import change_form_data
+from tests.knowledge_base.admin_forms import change_form_data, publish_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -121,9 +121,7 @@ def test_a_curators_published_edit_survives_start_up_twice(start_up):
     assert curator.post(url, form).status_code == 302
     # ...and a reviewer publishes it as version 2 in the admin.
     reviewer.force_login(ReviewerFactory())
-    published = reviewer.post(
-        reverse("admin:conditions_knowledgebaseversion_publish"), {"note": "RA hands 0.85"}
-    )
+    published = publish_in_admin(reviewer, "RA hands 0.85")
     assert published.status_code == 302
     assert KnowledgeBaseVersion.objects.latest().number == 2
 
@@ -198,6 +196,10 @@ def test_load_with_publish_is_refused_once_a_version_is_published(tmp_path, docu
     assert state() == before
 
 
+# Loading into a database that holds a knowledge base says why (kept in every row's history).
+REASON = ("--reason", "Test: the curated file reloaded")
+
+
 @pytest.fixture
 def published_then_edited(tmp_path, document):
     """The small file loaded and published as version 1, then a curator's unpublished edit."""
@@ -215,7 +217,7 @@ def test_unpublished_draft_edits_are_not_overwritten_without_overwrite_draft(
     before = state()
 
     with pytest.raises(CommandError) as refused:
-        call_command("load_knowledge_base", published_then_edited, stdout=StringIO())
+        call_command("load_knowledge_base", published_then_edited, *REASON, stdout=StringIO())
 
     message = str(refused.value)
     assert (
@@ -231,7 +233,9 @@ def test_unpublished_draft_edits_are_not_overwritten_without_overwrite_draft(
 def test_overwrite_draft_replaces_unpublished_edits_and_publishes_nothing(published_then_edited):
     out = StringIO()
 
-    call_command("load_knowledge_base", published_then_edited, "--overwrite-draft", stdout=out)
+    call_command(
+        "load_knowledge_base", published_then_edited, "--overwrite-draft", *REASON, stdout=out
+    )
 
     assert septic_fever().probability == 0.3
     assert KnowledgeBaseVersion.objects.count() == 1
@@ -259,7 +263,7 @@ def test_loading_the_exported_drafts_keeps_the_unpublished_edits(published_then_
     call_command("export_knowledge_base", "--output", str(exported))
     out = StringIO()
 
-    call_command("load_knowledge_base", str(exported), stdout=out)
+    call_command("load_knowledge_base", str(exported), *REASON, stdout=out)
 
     assert septic_fever().probability == 0.35
     assert KnowledgeBaseVersion.objects.count() == 1
@@ -276,7 +280,7 @@ def test_a_load_names_each_changed_field_against_the_published_version(tmp_path,
     document["conditions"][0]["name"] = "Joint infection"
     out = StringIO()
 
-    call_command("load_knowledge_base", write_document(tmp_path, document), stdout=out)
+    call_command("load_knowledge_base", write_document(tmp_path, document), *REASON, stdout=out)
 
     printed = out.getvalue()
     assert "The file differs from published version 1 in 2 place(s):" in printed
@@ -293,7 +297,9 @@ def test_a_draft_never_published_is_not_overwritten_without_overwrite_draft(tmp_
     before = state()
 
     with pytest.raises(CommandError, match=r"\(nothing is published yet\)") as refused:
-        call_command("load_knowledge_base", write_document(tmp_path, document), stdout=StringIO())
+        call_command(
+            "load_knowledge_base", write_document(tmp_path, document), *REASON, stdout=StringIO()
+        )
 
     assert f"conditions[{imported.condition.code}]" in str(refused.value)
     assert state() == before
@@ -301,6 +307,7 @@ def test_a_draft_never_published_is_not_overwritten_without_overwrite_draft(tmp_
         "load_knowledge_base",
         write_document(tmp_path, document),
         "--overwrite-draft",
+        *REASON,
         stdout=StringIO(),
     )
     assert not Condition.objects.filter(code=imported.condition.code).exists()

@@ -9,6 +9,9 @@ changes nothing.
 
 ``--publish`` is only for a database where nothing is published yet: it loads the file and
 publishes it as version 1 (with no publishing user and the note "loaded from PATH").
+
+``--reason`` says why, and is kept in the history of every row the load changes; it is required
+once the database holds a knowledge base (change control: every change records who and why).
 """
 
 from pathlib import Path
@@ -24,6 +27,7 @@ from conditions.services import (
     KnowledgeBaseAlreadyPublished,
     LoadReport,
     UnpublishedDraftEdits,
+    knowledge_base_is_empty,
     knowledge_base_load_and_publish_first,
     knowledge_base_load_draft,
 )
@@ -69,6 +73,12 @@ class Command(BaseCommand):
             "first with export_knowledge_base).",
         )
         parser.add_argument(
+            "--reason",
+            default="",
+            help="Why the file is loaded, kept in the history of every row it changes. "
+            "Required once the database holds a knowledge base.",
+        )
+        parser.add_argument(
             "--publish",
             action="store_true",
             help="Only while nothing is published: publish the loaded file as version 1.",
@@ -81,6 +91,7 @@ class Command(BaseCommand):
         dry_run: bool,
         overwrite_draft: bool,
         publish: bool,
+        reason: str,
         **options,
     ) -> None:
         if dry_run and publish:
@@ -88,6 +99,11 @@ class Command(BaseCommand):
         if publish and (latest := latest_published_version()) is not None:
             # Checked again, under the publishing lock, by the service.
             raise CommandError(publish_refused(latest.number))
+        if not dry_run and not reason.strip() and not knowledge_base_is_empty():
+            raise CommandError(
+                "--reason is required: the database holds a knowledge base, and every change "
+                "to it records why (for example --reason 'Evidence review 2026: RA figures')."
+            )
         version = None
         try:
             knowledge = knowledge_file.read(path)
@@ -97,6 +113,7 @@ class Command(BaseCommand):
                     sources=knowledge.sources,
                     overwrite_draft=overwrite_draft,
                     note=f"loaded from {path}",
+                    reason=reason.strip(),
                 )
             else:
                 report = knowledge_base_load_draft(
@@ -104,6 +121,7 @@ class Command(BaseCommand):
                     sources=knowledge.sources,
                     dry_run=dry_run,
                     overwrite_draft=overwrite_draft,
+                    reason=reason.strip() or f"loaded from {path}",
                 )
         except KnowledgeFileError as problem:
             raise CommandError(str(problem)) from problem
