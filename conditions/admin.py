@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from import_export import fields
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from conditions.admin_compact import CompactInline, CompactRowForm
 from conditions.admin_publishing import PublishingAdminMixin
 from conditions.admin_reasons import ChangeReasonAdminMixin, ImportReasonAdminMixin
 from conditions.models import (
@@ -27,6 +29,8 @@ from conditions.models import (
     Evidence,
     Finding,
     KnowledgeBaseVersion,
+    Population,
+    QuestionnaireSection,
     RedFlagCriterion,
     RedFlagRule,
     Reference,
@@ -34,10 +38,6 @@ from conditions.models import (
     ScoringPolicy,
 )
 from conditions.spreadsheets import CodesWidget, SpreadsheetResource, by_code
-
-# Notes and summaries are edited in narrow inline rows; a compact text box keeps rows readable.
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
-
 
 # --- Import / export resources: rows are matched by code, related rows named by code ---
 # (conditions/spreadsheets.py: formulas escaped on export, unchanged rows counted, not listed,
@@ -155,50 +155,97 @@ class JoinedInline(admin.TabularInline):
         return super().get_queryset(request).select_related(*self.joined)
 
 
-class EvidenceInline(JoinedInline):
+def _in_order_of(field: str, values: list[str]) -> Case:
+    """Rows ordered as the choices of ``field`` are listed (questionnaire order, not A to Z)."""
+    return Case(
+        *(When(**{field: value}, then=Value(position)) for position, value in enumerate(values)),
+        output_field=IntegerField(),
+    )
+
+
+class EvidenceRowOfCondition(CompactRowForm):
+    """An evidence row on its condition's page: under its finding's questionnaire section."""
+
+    identity_fields = ("finding", "population")
+
+    def identity_text(self, name: str) -> tuple[str, str]:
+        if name == "finding":
+            return self.instance.finding.code, self.instance.finding.question
+        return super().identity_text(name)
+
+    @property
+    def group_label(self) -> str:
+        if self.instance.pk is None:
+            return super().group_label
+        return self.instance.finding.get_section_display()
+
+
+class EvidenceRowOfFinding(CompactRowForm):
+    identity_fields = ("condition", "population")
+
+    def identity_text(self, name: str) -> tuple[str, str]:
+        if name == "condition":
+            return self.instance.condition.code, self.instance.condition.name
+        return super().identity_text(name)
+
+
+class EvidenceInline(CompactInline):
     """Evidence rows edited on the page of their condition or of their finding."""
 
     model = Evidence
     joined = ("condition", "finding")
-    formfield_overrides = COMPACT_TEXT
-    extra = 0
 
 
 class EvidenceOnConditionInline(EvidenceInline):
     fk_name = "condition"
+    form = EvidenceRowOfCondition
     fields = ("finding", "population", "probability", *SOURCE_FIELDS)
     autocomplete_fields = ("finding", "reference")
     verbose_name = "evidence: how often people with this condition answer yes"
     verbose_name_plural = verbose_name
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Listed as the questionnaire asks: by section, then by the finding's place in it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                section_position=_in_order_of("finding__section", QuestionnaireSection.values),
+                population_position=_in_order_of("population", Population.values),
+            )
+            .order_by("section_position", "finding__order", "finding__code", "population_position")
+        )
+
 
 class EvidenceOnFindingInline(EvidenceInline):
     fk_name = "finding"
+    form = EvidenceRowOfFinding
     fields = ("condition", "population", "probability", *SOURCE_FIELDS)
     autocomplete_fields = ("condition", "reference")
     verbose_name = "evidence: how often people with each condition answer yes"
     verbose_name_plural = verbose_name
 
 
-class ConditionPriorInline(JoinedInline):
+class PriorRow(CompactRowForm):
+    identity_fields = ("age_band",)
+
+
+class ConditionPriorInline(CompactInline):
     model = ConditionPrior
+    form = PriorRow
     joined = ("condition", "age_band")
     fields = ("age_band", "probability", *SOURCE_FIELDS)
     autocomplete_fields = ("reference",)
-    formfield_overrides = COMPACT_TEXT
-    extra = 0
     verbose_name = "prior: how likely this is the cause, by age band"
     verbose_name_plural = "priors: how likely this is the cause, by age band"
 
 
-class DurationEvidenceInline(JoinedInline):
+class DurationEvidenceInline(CompactInline):
     model = DurationEvidence
     joined = ("condition",)
     fields = ("le_2_weeks", "ge_6_weeks", "ge_12_weeks", *SOURCE_FIELDS)
     autocomplete_fields = ("reference",)
-    formfield_overrides = COMPACT_TEXT
     max_num = 1
-    extra = 0
 
 
 class RedFlagCriterionFormSet(BaseInlineFormSet):
@@ -347,24 +394,38 @@ class ConditionAdmin(SpreadsheetHistoryAdmin):
     list_filter = ("category", "urgency", "is_other_causes")
     search_fields = ("code", "name", "icd10", "snomed_ct")
     autocomplete_fields = ("female_share_reference", "references")
+    # One page a clinician can work in at 1,280 px: short fields side by side, patient texts a
+    # few lines high, the figures as compact rows (conditions/admin_compact.py).
     fieldsets = (
-        (None, {"fields": ("code", "name", "category", "is_other_causes", "urgency")}),
+        (None, {"fields": (("code", "name"), ("category", "urgency"), "is_other_causes")}),
         ("What the patient reads", {"fields": ("summary", "doctor_checks", "management")}),
-        ("Who it affects", {"fields": ("min_age", "max_age", "self_care_max_duration_weeks")}),
+        (
+            "Who it affects",
+            {"fields": (("min_age", "max_age"), "self_care_max_duration_weeks")},
+        ),
         (
             "Share of women",
             {
                 "fields": (
-                    "female_share",
+                    ("female_share", "female_share_expert_estimate"),
                     "female_share_reference",
-                    "female_share_expert_estimate",
                     "female_share_note",
                 )
             },
         ),
-        ("Codes and references", {"fields": ("icd10", "snomed_ct", "references")}),
+        (
+            "Codes and references",
+            {"fields": (("icd10", "snomed_ct"), "references"), "classes": ("collapse",)},
+        ),
     )
+    formfield_overrides = {
+        models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
+        models.FloatField: {"widget": forms.NumberInput(attrs={"step": "any", "class": "figure"})},
+    }
     inlines = [DurationEvidenceInline, ConditionPriorInline, EvidenceOnConditionInline]
+
+    class Media:
+        css = {"all": ["conditions/admin.css"]}
 
 
 @admin.register(ConditionPrior)
