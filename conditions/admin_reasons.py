@@ -26,6 +26,11 @@ REASON_HELP = (
     "the history later: the study or guideline, the clinical reasoning, the error corrected."
 )
 REASON_REQUIRED = "Enter the reason for this change"
+REASON_FIELDSET = "Change control"
+REASON_NOTE = (
+    "Kept in the history with your name and the time. Patients see nothing of this change until "
+    "a reviewer other than you publishes it."
+)
 
 
 def reason_field(*, widget: forms.Widget | None = None) -> forms.CharField:
@@ -72,7 +77,10 @@ class ChangeReasonAdminMixin:
         ]
         if not self._may_save(request, obj):
             return fieldsets
-        return [*fieldsets, (REASON_LABEL, {"fields": [REASON_FIELD]})]
+        return [
+            *fieldsets,
+            (REASON_FIELDSET, {"fields": [REASON_FIELD], "description": REASON_NOTE}),
+        ]
 
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         # The model form is built from the model's own fields; the reason is added on top.
