@@ -197,12 +197,28 @@ def stop_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def ensure_database_exists(maintenance_url: str, name: str) -> None:
-    """Create database ``name`` on the server behind ``maintenance_url`` unless it exists."""
+def ensure_database_exists(maintenance_url: str, name: str, *, connect_timeout: int = 4) -> None:
+    """Create database ``name`` on the server behind ``maintenance_url`` unless it exists.
+
+    This runs when the settings are read. A server that does not answer within
+    ``connect_timeout`` (hung, e.g. SIGSTOPped) is only warned about: the database was made by
+    an earlier start, and the requests' own connections give the 503 page until it answers.
+    Waiting for ever would keep a new gunicorn worker from serving even pages that need no
+    database, and failing would make gunicorn halt ("Worker failed to boot").
+    """
     import psycopg2
     from psycopg2 import sql
 
-    connection = psycopg2.connect(maintenance_url)
+    try:
+        connection = psycopg2.connect(maintenance_url, connect_timeout=connect_timeout)
+    except psycopg2.OperationalError as error:
+        warnings.warn(
+            f"The embedded PostgreSQL does not answer ({str(error).strip()}); "
+            "pages that need the database will answer 503 until it does.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:

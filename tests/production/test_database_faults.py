@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 from django.db import OperationalError, connection
 
-from symptomcheck.database import with_time_limits
+from symptomcheck.database import ensure_database_exists, with_time_limits
 from tests.production.helpers import run_manage
 
 
@@ -112,3 +113,14 @@ def test_a_hung_database_gives_the_503_page_within_5_seconds(hung_server):
         status, _, seconds = pages[path]
         assert status == 200, path
         assert seconds < 1.0, (path, seconds)
+
+
+def test_reading_the_settings_does_not_wait_for_a_hung_embedded_server(hung_server):
+    # What the settings do on start: make sure the embedded server's database exists. A server
+    # that never answers costs a new worker at most connect_timeout, not its life.
+    started = time.monotonic()
+    with pytest.warns(RuntimeWarning, match="does not answer"):
+        ensure_database_exists(
+            f"postgresql://nobody@127.0.0.1:{hung_server}/postgres", "symptomcheck"
+        )
+    assert time.monotonic() - started < 5.0
