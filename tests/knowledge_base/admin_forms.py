@@ -17,7 +17,8 @@ def change_form_data(response, *, reason: str | None = TEST_REASON) -> dict[str,
     """
     data: dict[str, Any] = {}
     _add_form(data, response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    # The history's revert page has the form but no inlines.
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         _add_form(data, formset.management_form)
         for form in formset.forms:

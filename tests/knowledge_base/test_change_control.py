@@ -283,3 +283,29 @@ def test_the_seed_records_its_note_as_the_reason(tmp_path, document):
 def test_a_reference_made_by_a_factory_has_no_reason():
     # Outside the admin and the commands nothing asks for one: the history keeps None.
     assert ReferenceFactory().history.get().history_change_reason is None
+
+
+def test_reverting_to_an_earlier_version_from_the_history_asks_for_a_reason(
+    curator_client, curator, loaded
+):
+    evidence = septic_fever()
+    form = change_form_data(curator_client.get(evidence_url(evidence)), reason="Try 0.45")
+    form["probability"] = "0.45"
+    curator_client.post(evidence_url(evidence), form)
+    first = evidence.history.earliest()
+    url = reverse("admin:conditions_evidence_simple_history", args=[evidence.pk, first.pk])
+
+    page = curator_client.get(url)
+    revert = change_form_data(page, reason="Back to the seeded figure")
+    refused = curator_client.post(url, {**revert, "change_reason": ""})
+    reverted = curator_client.post(url, revert)
+
+    assert "Reason for this change" in page.content.decode()
+    assert refused.status_code == 200
+    assert reverted.status_code == 302
+    latest = septic_fever().history.first()
+    assert (latest.probability, latest.history_user, latest.history_change_reason) == (
+        0.3,
+        curator,
+        "Back to the seeded figure",
+    )
