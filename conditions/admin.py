@@ -6,14 +6,19 @@ conditions, findings, evidence and references can be imported and exported as sp
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from import_export import fields
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -38,6 +43,7 @@ from conditions.models import (
     ScoringPolicy,
 )
 from conditions.spreadsheets import CodesWidget, SpreadsheetResource, by_code
+from conditions.versions import knowledge_base_version_summary
 
 # --- Import / export resources: rows are matched by code, related rows named by code ---
 # (conditions/spreadsheets.py: formulas escaped on export, unchanged rows counted, not listed,
@@ -493,8 +499,6 @@ class KnowledgeBaseVersionAdmin(PublishingAdminMixin, admin.ModelAdmin):
     list_display = ("number", "published_at", "published_by", "note", "short_checksum")
     list_select_related = ("published_by",)
     search_fields = ("note",)
-    readonly_fields = ("number", "published_at", "published_by", "note", "checksum", "document")
-    fields = readonly_fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The list never shows the document (hundreds of kilobytes each); its page reads it.
@@ -512,3 +516,54 @@ class KnowledgeBaseVersionAdmin(PublishingAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    # --- A version's page: a summary and what changed; the document as a download ---
+
+    def get_urls(self):
+        document = path(
+            "<path:object_id>/document.json",
+            self.admin_site.admin_view(self.document_view),
+            name="conditions_knowledgebaseversion_document",
+        )
+        return [document, *super().get_urls()]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        version = self._viewable_version(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Version {version.number}",
+            "opts": self.model._meta,
+            "summary": knowledge_base_version_summary(version),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(
+            request, "admin/conditions/knowledgebaseversion/detail.html", context
+        )
+
+    def document_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The version's knowledge document as a JSON file whose SHA-256 is its checksum."""
+        version = self._viewable_version(request, object_id)
+        body = json.dumps(
+            version.document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        response = HttpResponse(body.encode(), content_type="application/json")
+        response["Content-Disposition"] = (
+            f'attachment; filename="knowledge-base-version-{version.number}.json"'
+        )
+        return response
+
+    def _viewable_version(self, request: HttpRequest, object_id: str) -> KnowledgeBaseVersion:
+        version = (
+            KnowledgeBaseVersion.objects.select_related("published_by")
+            .filter(pk=unquote(object_id))
+            .first()
+            if unquote(object_id).isdigit()
+            else None
+        )
+        if version is None:
+            raise Http404(f"There is no knowledge-base version {object_id}.")
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version

@@ -1,42 +1,74 @@
-"""The curator's condition page in a real browser: it fits 1,280 px without sideways scrolling.
+"""Curator pages in a real browser: they fit 1,280 px without sideways scrolling.
 
-The page is measured on the seeded knowledge base, with the condition that has the most evidence
-rows among the named conditions (systemic lupus erythematosus, 34 rows). The figures (page height,
-inputs) are printed for the report; run with ``-s`` to see them.
+The condition page is measured on the seeded knowledge base, with the condition that has the most
+evidence rows among the named conditions (systemic lupus erythematosus, 34 rows). The figures
+(page height, inputs) are printed for the report; run with ``-s`` to see them.
 """
 
 from __future__ import annotations
 
+import copy
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from playwright.sync_api import Page
 
 from conditions.models import Condition
 from conditions.services import knowledge_base_load
 from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR
-from tests.factories import TEST_PASSWORD, CuratorFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    CuratorFactory,
+    KnowledgeBaseVersionFactory,
+    ReviewerFactory,
+)
 
 WIDEST_CONDITION = "systemic_lupus_erythematosus"
+
+
+def restore_role_groups() -> None:
+    """The Curators and Reviewers groups of migration 0003, as they were before a flush.
+
+    Live-server tests flush the database after each test, groups made by migrations included;
+    the next one would log in a curator with no permissions.
+    """
+    roles = importlib.import_module("conditions.migrations.0003_curator_and_reviewer_groups")
+    for name, codenames in roles.GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="conditions", codename__in=codenames)
+        )
+
+
+def logged_in(browser, live_server, user) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    yield page
+    context.close()
 
 
 @pytest.fixture
 def curator_page(browser, live_server, transactional_db, seeded_document) -> Iterator[Page]:
     """A curator logged in to the admin on the live server, with the seeded drafts loaded."""
     knowledge_base_load(document=seeded_document)
-    curator = CuratorFactory()
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(curator.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-    yield page
-    context.close()
+    restore_role_groups()
+    yield from logged_in(browser, live_server, CuratorFactory())
+
+
+@pytest.fixture
+def reviewer_page(browser, live_server, transactional_db) -> Iterator[Page]:
+    restore_role_groups()
+    yield from logged_in(browser, live_server, ReviewerFactory())
 
 
 def page_figures(page: Page) -> dict[str, Any]:
@@ -70,3 +102,21 @@ def test_the_condition_page_fits_1280_pixels_without_sideways_scrolling(curator_
     print(f"\ncondition page at 1280 px: {figures}")
 
     assert figures["scrollWidth"] <= figures["clientWidth"], figures
+
+
+def test_the_version_page_fits_1280_pixels(reviewer_page: Page, seeded_document):
+    KnowledgeBaseVersionFactory(number=1, document=seeded_document)
+    edited = copy.deepcopy(seeded_document)
+    septic = next(c for c in edited["conditions"] if c["code"] == "septic_arthritis")
+    septic["evidence"][0]["probability"] = 0.7
+    septic["summary"] += " It needs treatment in hospital the same day."
+    edited["findings"] = edited["findings"][1:]  # one finding retired (still cited: test only)
+    version = KnowledgeBaseVersionFactory(number=2, document=edited, note="Three edits.")
+    reviewer_page.goto(reverse("admin:conditions_knowledgebaseversion_change", args=[version.pk]))
+
+    figures = page_figures(reviewer_page)
+    reviewer_page.screenshot(path=SCREENSHOT_DIR / "admin-version-1280.png", full_page=True)
+    print(f"\nversion page at 1280 px: {figures}")
+
+    assert figures["scrollWidth"] <= figures["clientWidth"], figures
+    assert reviewer_page.get_by_role("link", name="Download the knowledge base").is_visible()
