@@ -531,6 +531,9 @@ class KnowledgeBaseVersionAdmin(PublishingAdminMixin, admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ) -> HttpResponse:
         version = self._viewable_version(request, object_id)
+        if request.method not in {"GET", "HEAD"}:
+            # A published version is never changed (KnowledgeBaseVersion.save refuses it too).
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "title": f"Version {version.number}",

@@ -166,3 +166,9 @@ def test_a_changed_text_is_shown_in_full_with_the_new_words_marked(admin_client)
     page = admin_client.get(page_url(second)).content.decode()
 
     assert "A condition that can cause hip pain. <ins>Go to hospital the same day.</ins>" in page
+
+
+def test_posting_to_a_version_page_changes_nothing(admin_client, two_versions):
+    _, second = two_versions
+
+    assert admin_client.post(page_url(second), {"note": "rewritten"}).status_code == 403
