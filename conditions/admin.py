@@ -42,6 +42,7 @@ from conditions.models import (
     Requirement,
     ScoringPolicy,
 )
+from conditions.source_review import SourceReviewAdminMixin, SourceReviewForm
 from conditions.spreadsheets import CodesWidget, SpreadsheetResource, by_code
 from conditions.versions import knowledge_base_version_summary
 
@@ -169,7 +170,12 @@ def _in_order_of(field: str, values: list[str]) -> Case:
     )
 
 
-class EvidenceRowOfCondition(CompactRowForm):
+class SourcedRow(SourceReviewForm, CompactRowForm):
+    """A compact row of sourced figures: a changed figure needs its source updated or confirmed
+    (the question is asked under the row)."""
+
+
+class EvidenceRowOfCondition(SourcedRow):
     """An evidence row on its condition's page: under its finding's questionnaire section."""
 
     identity_fields = ("finding", "population")
@@ -186,7 +192,7 @@ class EvidenceRowOfCondition(CompactRowForm):
         return self.instance.finding.get_section_display()
 
 
-class EvidenceRowOfFinding(CompactRowForm):
+class EvidenceRowOfFinding(SourcedRow):
     identity_fields = ("condition", "population")
 
     def identity_text(self, name: str) -> tuple[str, str]:
@@ -232,7 +238,7 @@ class EvidenceOnFindingInline(EvidenceInline):
     verbose_name_plural = verbose_name
 
 
-class PriorRow(CompactRowForm):
+class PriorRow(SourcedRow):
     identity_fields = ("age_band",)
 
 
@@ -248,6 +254,7 @@ class ConditionPriorInline(CompactInline):
 
 class DurationEvidenceInline(CompactInline):
     model = DurationEvidence
+    form = SourcedRow
     joined = ("condition",)
     fields = ("le_2_weeks", "ge_6_weeks", "ge_12_weeks", *SOURCE_FIELDS)
     autocomplete_fields = ("reference",)
@@ -328,7 +335,7 @@ class AgeBandAdmin(DraftHistoryAdmin):
 
 
 @admin.register(ScoringPolicy)
-class ScoringPolicyAdmin(DraftHistoryAdmin):
+class ScoringPolicyAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
     list_display = (
         "__str__",
         "plausible_probability",
@@ -348,7 +355,7 @@ class ScoringPolicyAdmin(DraftHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SpreadsheetHistoryAdmin):
+class FindingAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
     resource_classes = [FindingResource]
     list_display = (
         "code",
@@ -394,7 +401,7 @@ class FindingAdmin(SpreadsheetHistoryAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(SpreadsheetHistoryAdmin):
+class ConditionAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
     resource_classes = [ConditionResource]
     list_display = ("code", "name", "category", "urgency", "min_age", "max_age", "is_other_causes")
     list_filter = ("category", "urgency", "is_other_causes")
@@ -435,7 +442,7 @@ class ConditionAdmin(SpreadsheetHistoryAdmin):
 
 
 @admin.register(ConditionPrior)
-class ConditionPriorAdmin(DraftHistoryAdmin):
+class ConditionPriorAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
     list_display = ("condition", "age_band", "probability", "reference", "expert_estimate")
     list_filter = ("age_band", "expert_estimate", "condition__category")
     search_fields = ("condition__code", "condition__name", "note")
@@ -444,7 +451,7 @@ class ConditionPriorAdmin(DraftHistoryAdmin):
 
 
 @admin.register(DurationEvidence)
-class DurationEvidenceAdmin(DraftHistoryAdmin):
+class DurationEvidenceAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
     list_display = ("condition", "le_2_weeks", "ge_6_weeks", "ge_12_weeks", "expert_estimate")
     list_filter = ("expert_estimate", "condition__category")
     search_fields = ("condition__code", "condition__name", "note")
@@ -453,7 +460,7 @@ class DurationEvidenceAdmin(DraftHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SpreadsheetHistoryAdmin):
+class EvidenceAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
     resource_classes = [EvidenceResource]
     list_display = (
         "condition",

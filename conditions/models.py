@@ -181,6 +181,18 @@ EXPERT_ESTIMATE_HELP = (
     "“expert estimate”). It may still be anchored on the reference."
 )
 SOURCE_NOTE_HELP = "For curators: anchoring sources, ranges, caveats. Patients never see it."
+SOURCE_REVIEW_HELP = (
+    "Set when a figure changed while its reference, expert-estimate mark and note did not (in "
+    "the admin or a spreadsheet import); cleared when the source is updated or a curator "
+    "confirms it still supports the figure. For curators only: never exported or published."
+)
+
+
+def source_review_flag() -> models.BooleanField:
+    """Whether the figure changed since its source was last updated or confirmed."""
+    return models.BooleanField(
+        "source not updated", default=False, editable=False, help_text=SOURCE_REVIEW_HELP
+    )
 
 
 class Reference(models.Model):
@@ -230,6 +242,7 @@ class SourcedFigure(models.Model):
     )
     expert_estimate = models.BooleanField(default=False, help_text=EXPERT_ESTIMATE_HELP)
     note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
+    source_needs_review = source_review_flag()
 
     class Meta:
         abstract = True
@@ -313,6 +326,7 @@ class ScoringPolicy(models.Model):
         default=False, help_text=EXPERT_ESTIMATE_HELP
     )
     baseline_duration_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
+    baseline_duration_source_needs_review = source_review_flag()
 
     history = ReasonedHistoricalRecords()
 
@@ -433,6 +447,7 @@ class Finding(models.Model):
     )
     baseline_expert_estimate = models.BooleanField(default=False, help_text=EXPERT_ESTIMATE_HELP)
     baseline_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
+    baseline_source_needs_review = source_review_flag()
 
     history = ReasonedHistoricalRecords()
 
@@ -507,6 +522,7 @@ class Condition(models.Model):
         default=False, help_text=EXPERT_ESTIMATE_HELP
     )
     female_share_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
+    female_share_source_needs_review = source_review_flag()
     urgency = models.CharField(
         max_length=10,
         choices=TriageLevel.choices,

@@ -10,7 +10,8 @@ file imports unchanged.
 
 Imports: the preview lists only the rows that change, field by field, and errors name the row
 and the column in the curator's words ("there is no finding with code 'feverr'"), not Django's
-("Finding matching query does not exist").
+("Finding matching query does not exist"). A figure imported without a change to its source
+note or reference is flagged "source not updated" (conditions/source_review.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
+
+from conditions.source_review import SOURCED_FIGURES, figure_values, flag_after_import
 
 # The characters a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -222,6 +225,10 @@ class SpreadsheetResource(resources.ModelResource):
         report_skipped = False
         clean_model_instances = True
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.flagged_rows: set[int | None] = set()
+
     def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         return escape_formula(super().export_field(field, instance, **kwargs))
 
@@ -248,10 +255,18 @@ class SpreadsheetResource(resources.ModelResource):
 
     def import_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         errors: dict[str, Any] = {}
+        sourced = SOURCED_FIGURES.get(type(instance))
+        before = figure_values(instance) if sourced and instance.pk is not None else None
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as problem:
             errors = problem.update_error_dict(errors)
+        if before is not None:
+            # A figure changed while its source did not: flagged "source not updated".
+            after = figure_values(instance)
+            flag_after_import(instance, {name for name in after if after[name] != before[name]})
+            if getattr(instance, sourced.flag):
+                self.flagged_rows.add(kwargs.get("row_number"))
         # Many-to-many columns are only read when the row is saved, where a wrong code would
         # end the import with a traceback; read them here with the other columns.
         for field in self.get_import_fields():
@@ -275,3 +290,4 @@ class SpreadsheetResource(resources.ModelResource):
         super().after_import_row(row, row_result, **kwargs)
         # The row as the curator's spreadsheet numbers it: the header is row 1.
         row_result.number = kwargs.get("row_number", 0) + 1
+        row_result.source_not_updated = kwargs.get("row_number") in self.flagged_rows
