@@ -47,6 +47,7 @@ from conditions.engine import KnowledgeBase, assess
 from conditions.knowledge_file import read_knowledge_document
 from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base
 from symptomcheck.middleware import RETRY_AFTER_SECONDS
+from symptomcheck.request_limits import request_body
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class StrictJSONParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
         if request.content_type != JSON:
             raise UnsupportedMediaType
-        return decoded_json(request.body)
+        return decoded_json(request_body(request))
 
 
 class SymptomcheckAPI(NinjaAPI):
@@ -223,7 +224,8 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if body_errors:
         # ninja has parsed this body already; an empty body is None. loc is
         # ("body", <parameter name>, *field path).
-        raw = json.loads(request.body) if request.body else None
+        body = request_body(request)
+        raw = json.loads(body) if body else None
         relative = [{**error, "loc": error["loc"][2:]} for error in body_errors]
         errors = answer_errors(raw, relative, _knowledge_base_if_any())
     errors += [
@@ -241,6 +243,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _message(request, NOT_JSON_MEDIA_TYPE, 415)
     if isinstance(exc.__cause__, InvalidAnswers):
         return _errors(request, exc.__cause__.errors)
+    if isinstance(exc.__cause__, RequestDataTooBig):
+        return request_too_large(request, exc.__cause__)
     if exc.status_code == 400:
         # ninja's only 400: a body that is not JSON.
         return _errors(request, [{"field": BODY_FIELD, "message": NOT_JSON}])

@@ -31,6 +31,7 @@ from api.fhir import (
 from api.validation import BODY_FIELD, InvalidAnswers, answers_from_body, decoded_json
 from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base
 from symptomcheck.middleware import RETRY_AFTER_SECONDS
+from symptomcheck.request_limits import request_body
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +140,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
 def questionnaire_response_from_answers(request: HttpRequest) -> HttpResponse:
     """POST /fhir/QuestionnaireResponse/$from-answers: the answers body of the JSON API, returned
     as a completed QuestionnaireResponse."""
-    raw = decoded_json(request.body)
+    raw = decoded_json(request_body(request))
     knowledge_base = published_knowledge_base()
     answers, _engine_answers = answers_from_body(raw, knowledge_base)
     return fhir_response(

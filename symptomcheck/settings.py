@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "symptomcheck.middleware.DatabaseUnavailableMiddleware",
     # Before anything reads request.POST: a form body not in UTF-8 gets the calm 400 page.
     "symptomcheck.request_limits.FormCharsetMiddleware",
+    # Before anything reads a body: the public site's tighter size and field limits.
+    "symptomcheck.request_limits.PublicRequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,12 +172,20 @@ CSRF_FAILURE_VIEW = "questionnaire.views.csrf_failure"
 # questionnaire takes about 2.5 KB; more is refused with the 400 page instead of being stored.
 QUESTIONNAIRE_SESSION_MAX_BYTES = env_int("QUESTIONNAIRE_SESSION_MAX_BYTES", 32_768, minimum=4096)
 
-# Request bodies, on every endpoint (forms, and the API's and FHIR's request.body). The largest
-# real ones are an API assessment naming every seeded finding (1.2 KB) and a questionnaire step
-# (0.5 KB, 12 fields); four times that is 5 KB and 48 fields, and the limits leave room for a
-# knowledge base grown tenfold (the size tests/production/test_query_counts.py walks).
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_BODY_MAX_BYTES", 16_384, minimum=4096)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("REQUEST_MAX_FIELDS", 256, minimum=64)
+# Request bodies of the public site (the questionnaire's forms, and the API's and FHIR's
+# request.body; symptomcheck.request_limits). The largest real ones are an API assessment naming
+# every seeded finding (1.2 KB) and a questionnaire step (0.5 KB, 12 fields); four times that is
+# 5 KB and 48 fields, and the limits leave room for a knowledge base grown tenfold (the size
+# tests/production/test_query_counts.py walks).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 16_384, minimum=4096)
+REQUEST_MAX_FIELDS = env_int("REQUEST_MAX_FIELDS", 256, minimum=64)
+# Staff pages in the admin post far more: saving the other-causes condition page sends 481
+# fields and 23.5 KB, and grows with the knowledge base. Django's own limits are these; the
+# public ones above are applied first to every path outside the admin.
+ADMIN_REQUEST_BODY_MAX_BYTES = env_int("ADMIN_REQUEST_BODY_MAX_BYTES", 2_097_152, minimum=65_536)
+ADMIN_REQUEST_MAX_FIELDS = env_int("ADMIN_REQUEST_MAX_FIELDS", 20_000, minimum=1000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_BODY_MAX_BYTES, ADMIN_REQUEST_BODY_MAX_BYTES)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = max(REQUEST_MAX_FIELDS, ADMIN_REQUEST_MAX_FIELDS)
 
 # The cache holds only short-lived counters (the questionnaire's rate limit), shared by every
 # worker: in files, in memory-backed /dev/shm where there is one, because a write to disk

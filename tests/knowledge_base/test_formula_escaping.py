@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 import tablib
 from django.conf import settings
@@ -80,8 +81,7 @@ def test_the_tsv_and_html_exports_quote_it_too(admin_client):
 
 
 def test_the_xlsx_export_writes_the_note_as_text_and_the_figure_as_a_number(admin_client):
-    # XLSX is offered only where openpyxl is installed (requirements.txt does not install it).
-    openpyxl = pytest.importorskip("openpyxl")
+    # Curators work in spreadsheets: XLSX is offered (openpyxl is a runtime requirement).
     EvidenceFactory(note=HYPERLINK, probability=0.48)
 
     sheet = openpyxl.load_workbook(io.BytesIO(exported(admin_client, "evidence", "xlsx"))).active

@@ -54,8 +54,9 @@ def hostile_goto_body(step: str, size: int) -> str:
 
 
 def test_a_huge_back_post_stores_only_the_steps_fields(started, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 3_000_000
-    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
+    # Past every body limit, to show what the wizard itself keeps.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = settings.REQUEST_BODY_MAX_BYTES = 3_000_000
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = settings.REQUEST_MAX_FIELDS = 100_000
     before = stored_size(wizard_state(started))
     body = hostile_goto_body("warning_signs", 2_000_000)
 
@@ -176,7 +177,7 @@ def test_a_utf8_charset_is_still_accepted(started):
 
 
 def test_a_form_body_over_the_limit_is_the_calm_400_page(started, settings):
-    body = urlencode({MANAGEMENT: "warning_signs", "x": "y" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    body = urlencode({MANAGEMENT: "warning_signs", "x": "y" * settings.REQUEST_BODY_MAX_BYTES})
 
     response = started.post("/check/warning_signs/", body, "application/x-www-form-urlencoded")
 
@@ -192,7 +193,7 @@ def test_a_form_body_over_the_limit_is_the_calm_400_page(started, settings):
     ],
 )
 def test_a_json_body_over_the_limit_is_refused_in_json(published, settings, path, content_type):
-    body = json.dumps({"age": 40, "sex": "male", "pad": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    body = json.dumps({"age": 40, "sex": "male", "pad": "x" * settings.REQUEST_BODY_MAX_BYTES})
 
     response = Client().post(path, body, content_type=content_type)
 
@@ -206,9 +207,37 @@ def test_the_limits_hold_the_largest_real_bodies_four_times(settings, seeded_doc
     largest = {"age": 118, "sex": "female", "duration_weeks": 4159.5}
     largest["findings"] = {code: False for code in codes}
 
-    assert 4 * len(json.dumps(largest)) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert 4 * len(json.dumps(largest)) <= settings.REQUEST_BODY_MAX_BYTES
     by_step: dict[str, int] = {}
     for finding in seeded_document["findings"]:
         by_step[finding["section"]] = by_step.get(finding["section"], 0) + 1
     # each finding, the management form, the CSRF token and the Back button
-    assert 4 * (max(by_step.values()) + 3) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert 4 * (max(by_step.values()) + 3) <= settings.REQUEST_MAX_FIELDS
+
+
+def test_a_form_with_more_fields_than_the_public_limit_is_the_calm_400_page(started, settings):
+    fields = {MANAGEMENT: "warning_signs"} | {
+        f"x{n}": "" for n in range(settings.REQUEST_MAX_FIELDS)
+    }
+
+    response = started.post(
+        "/check/warning_signs/", urlencode(fields), "application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert BAD_REQUEST_PAGE in response.content.decode()
+
+
+def test_the_admin_takes_a_whole_condition_page_over_the_public_limits(client, settings):
+    # Saving the other-causes condition page sends about 480 fields and 24 KB.
+    fields = {"username": "nobody", "password": "wrong"} | {
+        f"x{n}": "y" * 40 for n in range(2 * settings.REQUEST_MAX_FIELDS)
+    }
+    body = urlencode(fields)
+    assert len(body) > settings.REQUEST_BODY_MAX_BYTES
+
+    response = client.post(
+        f"/{settings.ADMIN_PATH}login/", body, "application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200  # the login form again, not the 400 page
