@@ -34,6 +34,7 @@ from conditions.models import (
 )
 from conditions.published import forget_latest_version
 from conditions.selectors import (
+    DRAFT_MODELS,
     PendingChange,
     PendingPublication,
     bench_comparison,
@@ -45,20 +46,7 @@ from conditions.selectors import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-# Draft models in the order they are written; deletions run in the reverse order, so a row is
-# only deleted once nothing in the file points at it any more.
-LOAD_ORDER: tuple[type[models.Model], ...] = (
-    Reference,
-    AgeBand,
-    ScoringPolicy,
-    Finding,
-    Condition,
-    ConditionPrior,
-    DurationEvidence,
-    Evidence,
-    RedFlagRule,
-    RedFlagCriterion,
-)
+LOAD_ORDER = DRAFT_MODELS
 
 
 @dataclass
