@@ -43,33 +43,13 @@ STEP_FORM = re.compile(r'<form\b[^>]*\bid="step-form"[^>]*>(.*?)</form>', re.S)
 INPUT_TAG = re.compile(r"<input\b([^>]*)>")
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 MAX_STEPS = 20
-# Bodies for the API: the public vignettes' answers when they are beside the checkout.
-VIGNETTES = os.path.join(
-    os.path.dirname(__file__), "..", "..", "shared", "vignettes", "public.json"
-)
-FALLBACK_ASSESSMENTS = [
-    {
-        "age": 47,
-        "sex": "female",
-        "duration_weeks": 14,
-        "findings": {"small_joints_hands_feet": True, "symmetric_joints": True, "fever": False},
-    },
-    {
-        "age": 80,
-        "sex": "female",
-        "duration_weeks": 0,
-        "findings": {"recent_trauma": True, "unable_to_bear_weight": True},
-    },
-    {"age": 7, "sex": "male", "duration_weeks": 0, "findings": {"limp": True, "fever": False}},
-]
+# Bodies for the API: the answers of the project's development vignettes.
+VIGNETTES = os.path.join(os.path.dirname(__file__), "..", "vignettes", "development.json")
 
 
 def assessment_bodies() -> list[dict]:
-    try:
-        with open(VIGNETTES, encoding="utf-8") as vignettes:
-            return [vignette["answers"] for vignette in json.load(vignettes)]
-    except (OSError, ValueError, KeyError):
-        return FALLBACK_ASSESSMENTS
+    with open(VIGNETTES, encoding="utf-8") as vignettes:
+        return [vignette["answers"] for vignette in json.load(vignettes)]
 
 
 class StepForm:

@@ -50,3 +50,30 @@ def published(db, seeded_document):
 def published_committed(transactional_db, seeded_document):
     """The seeded knowledge base, committed: for a live server, a restart or another process."""
     return publish_seeded(seeded_document)
+
+
+# Staff in the two curation roles (tests/factories.py), and clients logged in as them.
+@pytest.fixture
+def curator(db):
+    from tests.factories import CuratorFactory
+
+    return CuratorFactory()
+
+
+@pytest.fixture
+def reviewer(db):
+    from tests.factories import ReviewerFactory
+
+    return ReviewerFactory()
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client

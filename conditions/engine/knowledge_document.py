@@ -209,35 +209,42 @@ def _code(entry: Finding | RedFlagRule) -> str:
 
 
 def _check_implications(findings: Mapping[str, Finding]) -> None:
-    implied_by: dict[str, str] = {}
-    for finding in findings.values():
-        target = finding.implies
-        if target is None:
-            continue
-        if target not in findings or target == finding.code:
-            raise KnowledgeBaseError(f"finding {finding.code}: implies unknown finding {target}")
-        if findings[target].implies is not None or target in implied_by:
-            # One level, one implier per finding: enough for the stiffness pair, and the joint
-            # probabilities stay a simple three-way split.
-            raise KnowledgeBaseError(
-                f"finding {finding.code}: {target} is already part of another implication"
-            )
-        implied_by[target] = finding.code
+    # One level, one implier per finding: enough for the stiffness pair, and the joint
+    # probabilities stay a simple three-way split.
+    _check_one_level_links(
+        findings,
+        "implies",
+        unknown="implies unknown finding {target}",
+        taken="{target} is already part of another implication",
+    )
 
 
 def _check_follow_ups(findings: Mapping[str, Finding]) -> None:
-    followed: set[str] = set()
+    _check_one_level_links(
+        findings,
+        "follow_up_for",
+        unknown="follows up unknown finding {target}",
+        taken="{target} already has a follow-up or is one",
+    )
+
+
+def _check_one_level_links(
+    findings: Mapping[str, Finding], link: str, *, unknown: str, taken: str
+) -> None:
+    """Each finding's ``link`` names another finding, which is linked from no other and links
+    nowhere itself (one level, one link per target)."""
+    linked: set[str] = set()
     for finding in findings.values():
-        target = finding.follow_up_for
+        target = getattr(finding, link)
         if target is None:
             continue
         if target not in findings or target == finding.code:
-            raise KnowledgeBaseError(f"finding {finding.code}: follows up unknown finding {target}")
-        if findings[target].follow_up_for is not None or target in followed:
-            raise KnowledgeBaseError(
-                f"finding {finding.code}: {target} already has a follow-up or is one"
-            )
-        followed.add(target)
+            message = unknown.format(target=target)
+            raise KnowledgeBaseError(f"finding {finding.code}: {message}")
+        if getattr(findings[target], link) is not None or target in linked:
+            message = taken.format(target=target)
+            raise KnowledgeBaseError(f"finding {finding.code}: {message}")
+        linked.add(target)
 
 
 def _check_unique(kind: str, codes: Sequence[str]) -> None:

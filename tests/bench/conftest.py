@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.engine import kb_documents as kb
-from tests.factories import ClinicalVignetteFactory, CuratorFactory, ReviewerFactory
+from tests.factories import ClinicalVignetteFactory
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEVELOPMENT_VIGNETTES = PROJECT_DIR / "vignettes" / "development.json"
@@ -116,19 +116,3 @@ def vignette_from_case(case: dict[str, Any], **overrides: Any):
 @pytest.fixture
 def hip_vignettes(db) -> list:
     return [vignette_from_case(case) for case in hip_cases()]
-
-
-@pytest.fixture
-def curator(db):
-    return CuratorFactory()
-
-
-@pytest.fixture
-def reviewer(db):
-    return ReviewerFactory()
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client

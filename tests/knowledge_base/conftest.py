@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conditions.services import knowledge_base_load
-from tests.factories import CuratorFactory, ReviewerFactory, minimal_document
+from tests.factories import minimal_document
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 KNOWLEDGE_DIR = PROJECT_DIR / "knowledge"
@@ -26,25 +26,3 @@ def loaded(db, document) -> dict[str, Any]:
     """The small knowledge file, loaded into the draft rows; returns the document."""
     knowledge_base_load(document=document)
     return document
-
-
-@pytest.fixture
-def curator(db):
-    return CuratorFactory()
-
-
-@pytest.fixture
-def reviewer(db):
-    return ReviewerFactory()
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
