@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ REFERENCE_KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 OLDEST_AGE = 120
 # Shares are written with two decimals; binary rounding must not make 0.45 + 0.55 exceed 1.
 SUM_TOLERANCE = 1e-9
+# Shares of a condition's forms are written with a few decimals: they add up to 1 within this.
+SHARE_TOLERANCE = 1e-3
 
 LIST_SECTIONS = ("age_bands", "references", "findings", "conditions", "red_flag_rules")
 TOP_LEVEL_KEYS = ("format_version", "scoring", *LIST_SECTIONS)
@@ -224,8 +227,11 @@ class WholeNumber(Kind):
 @dataclass(frozen=True)
 class Probability(Kind):
     exclusive: bool  # strictly between 0 and 1 (evidence, baselines) or from 0 to 1
+    nullable: bool = False
 
     def problem(self, value: Any) -> str | None:
+        if value is None and self.nullable:
+            return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"{value!r} is not a number"
         if self.exclusive and not 0 < value < 1:
@@ -235,7 +241,7 @@ class Probability(Kind):
         return None
 
     def clean(self, value: Any) -> Any:
-        return float(value)
+        return None if value is None else float(value)
 
 
 @dataclass(frozen=True)
@@ -354,6 +360,19 @@ EVIDENCE = {
     "finding": Field(_code_kind()),
     "population": Field(Choice(Population), default=Population.ALL.value),
     "probability": Field(Probability(exclusive=True)),
+    # From a study of the same complaint: probability is the sensitivity, and 1 − specificity is
+    # P(yes | other hip pain), used instead of the finding's baseline (clinical decision 2).
+    "specificity": Field(Probability(exclusive=True, nullable=True), default=None),
+    **SOURCING,
+}
+# A condition scored as a mixture of its distinct forms (clinical decision 3): each form has its
+# share of the condition's cases and its own evidence rows; a finding without a row of the form
+# uses the condition's row.
+FORM = {
+    "code": Field(_code_kind()),
+    "name": Field(Text(max_length=200, required=True)),
+    "description": Field(Text(), default=""),
+    "share": Field(Probability(exclusive=True)),
     **SOURCING,
 }
 
@@ -363,6 +382,8 @@ def _evidence_label(evidence: Mapping) -> str:
     finding = evidence.get("finding")
     return str(finding) if population == Population.ALL.value else f"{finding}, {population}"
 
+
+FORM["evidence"] = Field(ListOf(spec=EVIDENCE, label=_evidence_label), default=[])
 
 CONDITION = {
     "code": Field(_code_kind()),
@@ -383,6 +404,7 @@ CONDITION = {
     "priors": Field(ListOf(spec=PRIOR, label=lambda prior: str(prior.get("band")))),
     "duration": Field(Nested(DURATION)),
     "evidence": Field(ListOf(spec=EVIDENCE, label=_evidence_label), default=[]),
+    "forms": Field(ListOf(spec=FORM, label=lambda form: str(form.get("code"))), default=[]),
 }
 RED_FLAG_RULE = {
     "code": Field(_code_kind()),
@@ -616,8 +638,12 @@ class _Validator:
             seen_bands.add(band)
         for band in sorted(self.band_codes - seen_bands):
             self.add(f"{where}.priors", f"no prior for age band {band!r}; give one for every band")
+        self.check_evidence_rows(where, condition.get("evidence", []))
+        self.check_forms(where, condition.get("forms", []))
+
+    def check_evidence_rows(self, where: str, rows: list[Mapping]) -> None:
         seen_evidence: set[tuple[str, str]] = set()
-        for evidence in condition.get("evidence", []):
+        for evidence in rows:
             label = f"{where}.evidence[{_evidence_label(evidence)}]"
             if evidence["finding"] not in self.finding_codes:
                 self.add(label, f"finding {evidence['finding']!r} is not in findings")
@@ -625,6 +651,31 @@ class _Validator:
             if pair in seen_evidence:
                 self.add(label, "is given more than once for this population")
             seen_evidence.add(pair)
+            specificity = evidence.get("specificity")
+            if specificity is not None and evidence["probability"] <= 1 - specificity:
+                # Sensitivity ≤ 1 − specificity would make a "yes" speak against the condition
+                # while the study reports it as a sign of it: almost surely a typing error.
+                self.add(
+                    label,
+                    f"sensitivity {evidence['probability']} is not above 1 − specificity "
+                    f"{round(1 - specificity, 6)}: a yes would lower the condition",
+                )
+
+    def check_forms(self, where: str, forms: list[Mapping]) -> None:
+        if not forms:
+            return
+        if len(forms) < 2:
+            self.add(f"{where}.forms", "a condition with forms needs at least two of them")
+        seen: set[str] = set()
+        for form in forms:
+            form_where = f"{where}.forms[{form['code']}]"
+            if form["code"] in seen:
+                self.add(form_where, "is given more than once")
+            seen.add(form["code"])
+            self.check_evidence_rows(form_where, form.get("evidence", []))
+        total = math.fsum(form["share"] for form in forms)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            self.add(f"{where}.forms", f"the shares add up to {round(total, 6)}, not 1")
 
     def check_other_causes(self) -> None:
         flagged = [
@@ -753,14 +804,19 @@ def canonical(document: Mapping) -> dict[str, Any]:
         condition["priors"].sort(
             key=lambda prior: band_position.get(prior["band"], len(band_position))
         )
-        condition["evidence"].sort(
-            key=lambda evidence: (evidence["finding"], evidence["population"])
-        )
+        condition["evidence"].sort(key=_evidence_order)
+        condition["forms"].sort(key=lambda form: form["code"])
+        for form in condition["forms"]:
+            form["evidence"].sort(key=_evidence_order)
     for rule in result["red_flag_rules"]:
         rule["concern_conditions"] = sorted(rule["concern_conditions"])
         for requirement in REQUIREMENT_LISTS:
             rule[requirement] = sorted(rule[requirement])
     return result
+
+
+def _evidence_order(evidence: Mapping) -> tuple[str, str]:
+    return evidence["finding"], evidence["population"]
 
 
 def _canonical_mapping(value: Mapping, spec: Mapping[str, Field]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from .answers import Answers
-from .knowledge import DURATION_CODE, Condition, KnowledgeBase, Population
+from .knowledge import DURATION_CODE, FORM_CODE, Condition, KnowledgeBase, Population
 from .scoring import (
     DurationBin,
     ScoreTables,
@@ -42,12 +42,14 @@ EXPLAINED_MIN_PROBABILITY = 0.01
 class Contribution:
     """How one answer moved a condition's score, against hip pain in general.
 
-    ``finding`` is a finding code, or ``"duration"`` with the duration bin as ``answer``.
+    ``finding`` is a finding code, or ``"duration"`` with the duration bin as ``answer``, or
+    ``"form"`` with the code of the condition's form that fits best as ``answer`` (its share and
+    how much better it fits than the other forms, as one line).
     A positive ``log_likelihood_ratio`` raises the condition, a negative one lowers it.
     """
 
     finding: str
-    answer: bool | DurationBin
+    answer: bool | DurationBin | str
     log_likelihood_ratio: float
     likelihood_ratio: float
 
@@ -211,7 +213,9 @@ def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
         explained += 1
 
     log_priors = scored.log_priors
-    explain = _Explainer(tables, scored.evidence, scored.population, scored.duration_bin)
+    explain = _Explainer(
+        tables, scored.evidence, scored.population, scored.duration_bin, scored.slot_scores
+    )
     ranked = RankedConditions(
         tuple(
             _row(
@@ -219,7 +223,7 @@ def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
                 probabilities[index],
                 scores[index],
                 log_priors[index],
-                explain.contributions(index),
+                explain.contributions(index, scores[index], log_priors[index]),
                 explained=True,
             )
             for index in order[:explained]
@@ -273,13 +277,36 @@ class _Explainer:
         evidence: Mapping[str, bool],
         population: Population,
         duration_bin: DurationBin | None,
+        slot_scores: Sequence[float] = (),
     ) -> None:
         self._tables = tables
         self._findings = evidence
         self._population = population
         self._duration_bin = duration_bin
+        self._slot_scores = slot_scores
+        self._forms = dict(tables.form_slots)
 
-    def contributions(self, index: int) -> tuple[Contribution, ...]:
+    def contributions(
+        self, index: int, score: float = 0.0, log_prior: float = 0.0
+    ) -> tuple[Contribution, ...]:
+        """The contributions of class ``index``; for a condition of forms, those of the form
+        that fits best plus one line for the form, so that they still add up to
+        ``score - log_prior``."""
+        slots = self._forms.get(index)
+        if slots is None:
+            return self._contributions(index)
+        class_count = len(self._tables.classes)
+        best = max(slots, key=lambda slot: self._slot_scores[slot - class_count])
+        found = self._contributions(best)
+        form = self._tables.slot_forms[best - class_count]
+        rest = math.fsum(contribution.log_likelihood_ratio for contribution in found)
+        log_ratio = score - log_prior - rest
+        line = Contribution(FORM_CODE, form.code, log_ratio, math.exp(log_ratio))
+        keyed = [((-abs(c.log_likelihood_ratio), c.finding), c) for c in (*found, line)]
+        keyed.sort()
+        return tuple(contribution for _, contribution in keyed)
+
+    def _contributions(self, index: int) -> tuple[Contribution, ...]:
         finding_entries, duration_entries = self._entries(index)
         found = []
         for code, present in self._findings.items():

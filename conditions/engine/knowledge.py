@@ -18,6 +18,8 @@ ADULT_FROM_AGE = 16
 OTHER_CAUSES_CODE = "other_causes"
 # The pseudo-finding code of the duration's contribution in explanations.
 DURATION_CODE = "duration"
+# The pseudo-finding code of the line that says which form of a condition fits best.
+FORM_CODE = "form"
 
 
 class KnowledgeBaseError(ValueError):
@@ -83,11 +85,36 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """P(finding answered yes | condition) for a population ("all", "adult" or "child")."""
+    """P(finding answered yes | condition) for a population ("all", "adult" or "child").
+
+    With ``specificity`` the row comes from a study of the same complaint: ``probability`` is the
+    sensitivity and 1 − specificity is P(yes | other hip pain), used instead of the finding's
+    baseline, so the ratios are the study's LR+ and LR− (clinical decision 2).
+    """
 
     finding: str
     population: str
     probability: float
+    specificity: float | None = None
+
+    def if_yes_and_no(self, baseline: float) -> tuple[float, float]:
+        """(likelihood ratio of a "yes", of a "no") against ``baseline`` or the study's others."""
+        others = baseline if self.specificity is None else 1.0 - self.specificity
+        return self.probability / others, (1.0 - self.probability) / (1.0 - others)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionForm:
+    """One distinct form of a condition: its share of the condition's cases and its own evidence.
+
+    A finding without a row of the form uses the condition's row (clinical decision 3).
+    """
+
+    code: str
+    name: str
+    description: str
+    share: float
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +138,8 @@ class Condition:
     priors: Mapping[str, float]
     duration: DurationProfile | None
     evidence: tuple[Evidence, ...]
+    # A condition of distinct forms is scored as their mixture; empty for most conditions.
+    forms: tuple[ConditionForm, ...] = ()
 
     def sex_multiplier(self, sex: Sex) -> float:
         """Factor on the prior: 2 × share of cases of this sex (1 when the sexes are even)."""
@@ -119,14 +148,19 @@ class Condition:
 
     def evidence_probability(self, finding: str, population: Population) -> float | None:
         """P(yes | this condition) for ``population``: its own row wins over "all"; None if none."""
+        row = self.evidence_row(finding, population)
+        return None if row is None else row.probability
+
+    def evidence_row(self, finding: str, population: Population) -> Evidence | None:
+        """The evidence row for ``finding`` in ``population`` (its own row wins over "all")."""
         general = None
         for row in self.evidence:
             if row.finding != finding:
                 continue
             if row.population == population:
-                return row.probability
+                return row
             if row.population == "all":
-                general = row.probability
+                general = row
         return general
 
 

@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 
 from .knowledge import (
     DURATION_CODE,
+    FORM_CODE,
     OTHER_CAUSES_CODE,
     AgeBand,
     Condition,
+    ConditionForm,
     DurationProfile,
     Evidence,
     Finding,
@@ -29,6 +31,9 @@ from .scoring import build_score_tables
 from .triage import Triage
 
 _Parsed = TypeVar("_Parsed")
+
+# Shares of a condition's forms are written with a few decimals (as in knowledge_file.py).
+FORM_SHARE_TOLERANCE = 1e-3
 
 
 def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -> KnowledgeBase:
@@ -55,8 +60,9 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
     _check_unique("red-flag rule", [rule.code for rule in rules])
     _check_unique("age band", [band.code for band in age_bands])
     findings = {finding.code: finding for finding in finding_list}
-    if DURATION_CODE in findings:
-        raise KnowledgeBaseError(f"'{DURATION_CODE}' is reserved for the duration, not a finding")
+    for reserved in (DURATION_CODE, FORM_CODE):
+        if reserved in findings:
+            raise KnowledgeBaseError(f"'{reserved}' is reserved for explanations, not a finding")
     for finding in finding_list:
         if not (
             _is_probability(finding.baseline_adult) and _is_probability(finding.baseline_child)
@@ -161,14 +167,29 @@ def _condition(entry: Mapping[str, Any]) -> Condition:
             {str(row["band"]): float(row["probability"]) for row in entry["priors"]}
         ),
         duration=_duration(entry.get("duration")),
-        evidence=tuple(
-            Evidence(
-                finding=str(row["finding"]),
-                population=str(row.get("population", "all")),
-                probability=float(row["probability"]),
+        evidence=_evidence(entry.get("evidence")),
+        forms=tuple(
+            ConditionForm(
+                code=str(form["code"]),
+                name=str(form.get("name", form["code"])),
+                description=str(form.get("description") or ""),
+                share=float(form["share"]),
+                evidence=_evidence(form.get("evidence")),
             )
-            for row in entry.get("evidence") or ()
+            for form in entry.get("forms") or ()
         ),
+    )
+
+
+def _evidence(rows: Sequence[Mapping[str, Any]] | None) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            finding=str(row["finding"]),
+            population=str(row.get("population", "all")),
+            probability=float(row["probability"]),
+            specificity=None if row.get("specificity") is None else float(row["specificity"]),
+        )
+        for row in rows or ()
     )
 
 
@@ -268,14 +289,40 @@ def _check_condition(
         raise KnowledgeBaseError(f"{where}: priors must lie within [0, 1]")
     if not 0.0 <= condition.female_share <= 1.0:
         raise KnowledgeBaseError(f"{where}: sex.female_share must lie within [0, 1]")
+    _check_evidence(where, condition.evidence, findings)
+    if condition.forms:
+        if len(condition.forms) < 2:
+            raise KnowledgeBaseError(f"{where}: a condition with forms needs at least two")
+        if len({form.code for form in condition.forms}) != len(condition.forms):
+            raise KnowledgeBaseError(f"{where}: two forms with the same code")
+        if any(not _is_probability(form.share) for form in condition.forms):
+            raise KnowledgeBaseError(f"{where}: every form's share must be within (0, 1)")
+        if abs(math.fsum(form.share for form in condition.forms) - 1.0) > FORM_SHARE_TOLERANCE:
+            raise KnowledgeBaseError(f"{where}: the shares of its forms must add up to 1")
+        for form in condition.forms:
+            _check_evidence(f"{where}, form {form.code}", form.evidence, findings)
+
+
+def _check_evidence(where: str, rows: Sequence[Evidence], findings: Mapping[str, Finding]) -> None:
     seen: set[tuple[str, str]] = set()
-    for row in condition.evidence:
+    for row in rows:
         if row.finding not in findings:
             raise KnowledgeBaseError(f"{where}: evidence names unknown finding {row.finding}")
         if row.population not in ("all", *Population):
             raise KnowledgeBaseError(f"{where}: unknown population {row.population}")
         if not _is_probability(row.probability):
             raise KnowledgeBaseError(f"{where}: {row.finding} probability must be within (0, 1)")
+        if row.specificity is not None and not _is_probability(row.specificity):
+            raise KnowledgeBaseError(f"{where}: {row.finding} specificity must be within (0, 1)")
+        if row.specificity is not None and (
+            findings[row.finding].implies is not None
+            or any(other.implies == row.finding for other in findings.values())
+        ):
+            # The implied-pair arithmetic works on shares against the baseline, not on a study's
+            # ratios: the two cannot be mixed on one variable.
+            raise KnowledgeBaseError(
+                f"{where}: {row.finding} is part of an implied pair; give it as a probability"
+            )
         if (row.finding, row.population) in seen:
             raise KnowledgeBaseError(f"{where}: two {row.population} rows for {row.finding}")
         seen.add((row.finding, row.population))

@@ -27,6 +27,14 @@ Method: naive Bayes over mutually exclusive classes, the named conditions plus `
   floored at ``DURATION_BIN_FLOOR`` and the four renormalised, so that no bin is impossible; the
   contribution is log(P(bin | c) / P(bin | scoring.baseline_duration)). Unknown duration
   contributes nothing; a condition without duration figures uses the baseline (ratio 1).
+* Forms. A condition of distinct forms (clinical decision 3) is scored as their mixture:
+  P(answers, c) = Σ_f share(f) × P(answers | f) × prior(c), each form with its own evidence rows
+  and the condition's row for any finding the form has none for. Each form is a hidden class
+  (after ``other_causes``) with prior × share; the condition's score is the log of the sum of
+  its forms' exponentiated scores.
+* Evidence from a study of the same complaint (a row with ``specificity``) uses the study's
+  LR+ = sensitivity / (1 − specificity) and LR− = (1 − sensitivity) / specificity instead of the
+  ratios against the finding's baseline (clinical decision 2).
 * Posterior. Softmax of the scores over the classes left in: P(c | answers) =
   exp(score(c)) / Σ exp(score(k)). Subtracting the baseline in every contribution changes every
   score of a given set of answers by the same amount, so it changes no posterior; it makes each
@@ -40,6 +48,7 @@ copy plus one addition per (answered finding, class with evidence for it).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 from array import array
@@ -53,6 +62,7 @@ from .answers import MAX_AGE, Answers, AnswersError, Sex
 from .knowledge import (
     AgeBand,
     Condition,
+    ConditionForm,
     DurationProfile,
     Finding,
     Population,
@@ -176,6 +186,11 @@ class ScoreTables:
     implications: tuple[tuple[str, str], ...] = ()
     # Finding code → its follow-up's code, asked when the finding is answered "not sure".
     follow_ups: Mapping[str, str] = field(default_factory=dict)
+    # Conditions of several forms: (class index, indices of its forms' hidden classes). The
+    # hidden classes follow other_causes in every per-class table; ``slot_forms`` lists their
+    # forms in that order.
+    form_slots: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    slot_forms: tuple[ConditionForm, ...] = ()
     # Memo of immutable explanation parts, filled by the first assessment that needs them (see
     # assessment._Explainer); it never changes a result, only saves rebuilding them.
     contribution_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -194,6 +209,8 @@ class ClassScores:
     excluded_by_sex: tuple[str, ...]
     # The answers as evidence keys, each implied pair counted once (``effective_findings``).
     evidence: Mapping[str, bool]
+    # Scores of the forms' hidden classes (``ScoreTables.slot_forms`` order).
+    slot_scores: Sequence[float] = ()
 
 
 def build_score_tables(
@@ -206,11 +223,26 @@ def build_score_tables(
 ) -> ScoreTables:
     """Precompute log priors, log likelihood ratios and sparse evidence lists."""
     classes = (*conditions, other_causes)
-    priors = _PriorTables.build(classes, len(conditions), age_bands)
+    form_slots = []
+    slot_forms: list[ConditionForm] = []
+    slot_classes = []
+    for index, condition in enumerate(conditions):
+        if not condition.forms:
+            continue
+        first = len(classes) + len(slot_classes)
+        form_slots.append((index, tuple(range(first, first + len(condition.forms)))))
+        slot_forms.extend(condition.forms)
+        slot_classes.extend(_form_class(condition, form) for form in condition.forms)
+    scored = (*classes, *slot_classes)
+    priors = _PriorTables.build(scored, len(conditions), age_bands, class_count=len(classes))
     implications = tuple(
         sorted((code, f.implies) for code, f in findings.items() if f.implies is not None)
     )
-    sparse_evidence, log_ratios_by_class = _evidence_tables(classes, findings, implications)
+    # A condition of forms is scored through its forms only: its own evidence adds nothing.
+    mixed = frozenset(index for index, _slots in form_slots)
+    sparse_evidence, log_ratios_by_class = _evidence_tables(
+        scored, findings, implications, skip=mixed
+    )
     codes = tuple(condition.code for condition in classes)
     return ScoreTables(
         classes=classes,
@@ -227,7 +259,7 @@ def build_score_tables(
         partial_age_gates=tuple(priors.partial_age_gates),
         excluded_by_age=tuple(priors.excluded_by_age),
         excluded_by_sex=tuple(priors.excluded_by_sex),
-        duration_log_ratios=_duration_tables(classes, baseline_duration),
+        duration_log_ratios=_duration_tables(scored, baseline_duration),
         sparse_evidence=sparse_evidence,
         log_ratios_by_class=log_ratios_by_class,
         blocks_self_care=frozenset(code for code, f in findings.items() if f.blocks_self_care),
@@ -235,6 +267,23 @@ def build_score_tables(
         follow_ups=MappingProxyType(
             {f.follow_up_for: code for code, f in findings.items() if f.follow_up_for is not None}
         ),
+        form_slots=tuple(form_slots),
+        slot_forms=tuple(slot_forms),
+    )
+
+
+def _form_class(condition: Condition, form: ConditionForm) -> Condition:
+    """The hidden class of one form: the condition's prior × the form's share, and the form's
+    evidence rows with the condition's for every finding the form has none for."""
+    own = {row.finding for row in form.evidence}
+    return dataclasses.replace(
+        condition,
+        code=f"{condition.code}/{form.code}",
+        priors=MappingProxyType(
+            {band: prior * form.share for band, prior in condition.priors.items()}
+        ),
+        evidence=(*form.evidence, *(row for row in condition.evidence if row.finding not in own)),
+        forms=(),
     )
 
 
@@ -250,8 +299,15 @@ class _PriorTables:
 
     @classmethod
     def build(
-        cls, classes: Sequence[Condition], named_count: int, age_bands: Sequence[AgeBand]
+        cls,
+        classes: Sequence[Condition],
+        named_count: int,
+        age_bands: Sequence[AgeBand],
+        *,
+        class_count: int,
     ) -> _PriorTables:
+        """``classes`` are the named conditions, other_causes, then the forms' hidden classes
+        (the first ``class_count`` are the visible ones: only they are listed as excluded)."""
         tables = cls()
         for band in age_bands:
             gates = []
@@ -261,7 +317,8 @@ class _PriorTables:
                 high = band.max_age if condition.max_age is None else condition.max_age
                 if high < band.min_age or low > band.max_age or condition.priors[band.code] <= 0:
                     always_out.add(index)
-                elif low > band.min_age or high < band.max_age:
+                elif (low > band.min_age or high < band.max_age) and index < class_count:
+                    # A form shares its condition's gate: the condition's is enough.
                     gates.append((index, low, high))
             log_priors = {
                 sex: [
@@ -289,14 +346,14 @@ class _PriorTables:
             )
             tables.partial_age_gates.append(tuple(gates))
             tables.excluded_by_age.append(
-                tuple(classes[index].code for index in sorted(always_out))
+                tuple(classes[index].code for index in sorted(always_out) if index < class_count)
             )
             tables.excluded_by_sex.append(
                 MappingProxyType(
                     {
                         sex: tuple(
                             condition.code
-                            for index, condition in enumerate(classes)
+                            for index, condition in enumerate(classes[:class_count])
                             if index not in always_out and condition.sex_multiplier(sex) <= 0.0
                         )
                         for sex in Sex
@@ -329,6 +386,8 @@ def _evidence_tables(
     classes: Sequence[Condition],
     findings: Mapping[str, Finding],
     implications: Sequence[tuple[str, str]] = (),
+    *,
+    skip: frozenset[int] = frozenset(),
 ) -> tuple[
     Mapping[Population, Mapping[str, SparseEvidence]],
     Mapping[Population, tuple[Mapping[str, tuple[float, float]], ...]],
@@ -340,13 +399,18 @@ def _evidence_tables(
         per_class = []
         for index, condition in enumerate(classes):
             ratios = {}
+            if index in skip:
+                per_class.append(MappingProxyType(ratios))
+                continue
             for code in sorted({row.finding for row in condition.evidence}):
-                probability = condition.evidence_probability(code, population)
-                baseline = findings[code].baseline(population)
-                if probability is None or probability == baseline:
+                row = condition.evidence_row(code, population)
+                if row is None:
+                    continue
+                ratio_if_yes, ratio_if_no = row.if_yes_and_no(findings[code].baseline(population))
+                if ratio_if_yes == 1.0 and ratio_if_no == 1.0:
                     continue  # no information: ratio 1 for yes and for no
-                if_yes = math.log(probability / baseline)
-                if_no = math.log((1.0 - probability) / (1.0 - baseline))
+                if_yes = math.log(ratio_if_yes)
+                if_no = math.log(ratio_if_no)
                 ratios[code] = (if_yes, if_no)
                 indices, if_yes_list, if_no_list = per_finding.setdefault(code, ([], [], []))
                 indices.append(index)
@@ -443,6 +507,15 @@ def score_classes(tables: ScoreTables, answers: Answers) -> ClassScores:
         for index, log_ratio in zip(indices, if_yes if present else if_no, strict=True):
             scores[index] += log_ratio
 
+    slot_scores: Sequence[float] = ()
+    if tables.form_slots:
+        class_count = len(tables.classes)
+        for parent, slots in tables.form_slots:
+            if scores[parent] != LEFT_OUT:
+                scores[parent] = _log_sum_exp([scores[slot] for slot in slots])
+        slot_scores = scores[class_count:]
+        del scores[class_count:]
+
     named_in = tables.named_in[band][answers.sex]
     if gated_out:
         named_in = [index for index in named_in if scores[index] != LEFT_OUT]
@@ -455,4 +528,12 @@ def score_classes(tables: ScoreTables, answers: Answers) -> ClassScores:
         excluded_by_age=tuple(sorted(excluded_by_age)) if gated_out else tuple(excluded_by_age),
         excluded_by_sex=tables.excluded_by_sex[band][answers.sex],
         evidence=evidence,
+        slot_scores=slot_scores,
     )
+
+
+def _log_sum_exp(values: Sequence[float]) -> float:
+    top = max(values)
+    if top == LEFT_OUT:
+        return LEFT_OUT
+    return top + math.log(math.fsum(math.exp(value - top) for value in values))
