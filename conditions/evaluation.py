@@ -25,6 +25,7 @@ Vignettes that cannot be assessed are skipped (``evaluate`` reports them).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -41,6 +42,10 @@ from conditions.engine import (
 from conditions.engine.answers import UNKNOWN_FINDING_MESSAGE
 
 TOP_N = 3
+# The share of cases whose expected condition is at least this likely: the scoring policy's
+# plausible_probability of the seeded knowledge base (10%), fixed here so that figures stay
+# comparable across versions whatever a curator sets.
+PLAUSIBLE_FOR_CALIBRATION = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,8 @@ class VignetteResult:
     given_top: tuple[str, ...]  # the first TOP_N named conditions
     given_probabilities: tuple[float, ...]
     given_triage: Triage | None
+    # The posterior of the expected condition (0 when it is left out, e.g. by its age gate).
+    expected_probability: float
     top1_ok: bool
     top1_acceptable: bool  # first is the expected condition or one of the acceptable ones
     top3_ok: bool  # the expected condition is in the first TOP_N
@@ -69,6 +76,13 @@ class VignetteResult:
         return (
             self.expected_triage is Triage.EMERGENCY and self.given_triage is not Triage.EMERGENCY
         )
+
+    @property
+    def top1_brier(self) -> float | None:
+        """(probability of the first condition − 1 if it is the expected one, else 0)²."""
+        if not self.given_probabilities:
+            return None
+        return (self.given_probabilities[0] - (1.0 if self.top1_ok else 0.0)) ** 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +109,9 @@ class EvaluationReport:
     over_triage: int
     emergency_missed: int
     triage_by_level: Mapping[Triage, LevelTotals]
+    # Calibration (issue 15): a sharper ranking bought by overconfidence shows here.
+    brier_top1: float  # mean squared error of the first condition's probability, 0 best
+    expected_at_least_plausible: float  # share of cases with the expected condition at ≥ 10%
 
     @property
     def under_triage_rate(self) -> float:
@@ -137,7 +154,15 @@ def evaluate(
         over_triage=sum(r.over_triage for r in results),
         emergency_missed=sum(r.emergency_missed for r in results),
         triage_by_level=by_level,
+        brier_top1=_mean([r.top1_brier for r in results if r.top1_brier is not None]),
+        expected_at_least_plausible=share(
+            [r.expected_probability >= PLAUSIBLE_FOR_CALIBRATION for r in results]
+        ),
     )
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values) if values else 0.0
 
 
 def _evaluate_one(knowledge_base: KnowledgeBase, vignette: Mapping[str, Any]) -> VignetteResult:
@@ -173,6 +198,7 @@ def _evaluate_one(knowledge_base: KnowledgeBase, vignette: Mapping[str, Any]) ->
             given_top=(),
             given_probabilities=(),
             given_triage=None,
+            expected_probability=0.0,
             top1_ok=False,
             top1_acceptable=False,
             top3_ok=False,
@@ -195,6 +221,9 @@ def _evaluate_one(knowledge_base: KnowledgeBase, vignette: Mapping[str, Any]) ->
         given_top=given_top,
         given_probabilities=tuple(condition.probability for condition in first),
         given_triage=given,
+        expected_probability=next(
+            (row.probability for row in assessment.conditions if row.code == expected_top), 0.0
+        ),
         top1_ok=given_top[:1] == (expected_top,),
         top1_acceptable=bool(given_top) and given_top[0] in (expected_top, *acceptable),
         top3_ok=expected_top in given_top,
@@ -238,6 +267,9 @@ def report_lines(report: EvaluationReport) -> list[str]:
         f"under-triage {report.under_triage} ({report.under_triage_rate:.1%}), "
         f"over-triage {report.over_triage} ({report.over_triage_rate:.1%})",
         f"emergencies missed {report.emergency_missed}",
+        f"calibration: Brier score of the first condition {report.brier_top1:.3f}, "
+        f"expected condition at {PLAUSIBLE_FOR_CALIBRATION:.0%} or more in "
+        f"{report.expected_at_least_plausible:.1%}",
         "exact triage by expected level: "
         + ", ".join(
             f"{level} {totals.exact:.0%} of {totals.cases}"
@@ -263,6 +295,8 @@ def report_as_dict(report: EvaluationReport) -> dict[str, Any]:
             "over_triage": report.over_triage,
             "over_triage_rate": report.over_triage_rate,
             "emergency_missed": report.emergency_missed,
+            "brier_top1": report.brier_top1,
+            "expected_at_least_plausible": report.expected_at_least_plausible,
             "triage_by_level": {
                 str(level): {"cases": totals.cases, "exact": totals.exact}
                 for level, totals in report.triage_by_level.items()
@@ -279,6 +313,7 @@ def report_as_dict(report: EvaluationReport) -> dict[str, Any]:
                 "given_top": list(result.given_top),
                 "given_probabilities": list(result.given_probabilities),
                 "given_triage": None if result.given_triage is None else str(result.given_triage),
+                "expected_probability": result.expected_probability,
                 "top1_ok": result.top1_ok,
                 "top1_acceptable": result.top1_acceptable,
                 "top3_ok": result.top3_ok,

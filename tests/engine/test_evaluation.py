@@ -300,3 +300,28 @@ def test_robustness_totals_as_json_carry_the_perturbed_figures():
     assert (as_dict["max_unsure"], as_dict["vignettes"], as_dict["cases"]) == (1, 3, 5)
     assert as_dict["under_triage_rate"] == pytest.approx(as_dict["under_triage"] / 5)
     assert as_dict["under_triage_by_finding"]["fever"] == 1
+
+
+def test_calibration_is_the_brier_score_of_the_first_condition_and_the_expected_share():
+    right = vignette(
+        "ra", "rheumatoid_arthritis", "soon", age=30, findings=RA["answers"]["findings"]
+    )
+    wrong = vignette("oa2", "septic_arthritis", "self_care", age=60, duration_weeks=1)
+    report = evaluate(knowledge_base(), [right, wrong])
+    first_right, first_wrong = (result.given_probabilities[0] for result in report.results)
+    # Right first: (p − 1)²; wrong first: p², averaged over the two cases.
+    expected = ((first_right - 1) ** 2 + first_wrong**2) / 2
+    assert report.brier_top1 == pytest.approx(expected)
+    septic = report.results[1].expected_probability
+    assert 0 < septic < first_wrong
+    assert report.expected_at_least_plausible == (1.0 if septic >= 0.10 else 0.5)
+    totals = report_as_dict(report)["totals"]
+    assert totals["brier_top1"] == pytest.approx(expected)
+
+
+def test_an_overconfident_wrong_first_condition_scores_worse_than_a_hesitant_one():
+    hesitant = evaluate(knowledge_base(), [OA_SELF_CARE | {"expected_top": "septic_arthritis"}])
+    assert 0 < hesitant.brier_top1 < 1
+    assert hesitant.results[0].top1_brier == pytest.approx(
+        hesitant.results[0].given_probabilities[0] ** 2
+    )

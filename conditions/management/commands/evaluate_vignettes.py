@@ -5,6 +5,7 @@ describes the file format). By default the latest *published* knowledge base is 
 patients see; ``--knowledge DIR`` measures a knowledge file or folder instead, before it is
 loaded or published. With ``--json`` the last line of the output is one JSON object with the
 totals (``cases``, ``top1``, ``top3``, ``triage_exact``, ``under_triage``, ``over_triage``,
+``brier_top1`` and ``expected_at_least_plausible`` (calibration),
 ``emergency_missed``, ``triage_by_level``).
 
 ``--unsure K`` (``--unsure`` alone: K = 1) also measures robustness (triage-policy.md §3): every
@@ -145,6 +146,8 @@ class Command(BaseCommand):
             "under_triage": totals["under_triage"],
             "over_triage": totals["over_triage"],
             "emergency_missed": totals["emergency_missed"],
+            "brier_top1": totals["brier_top1"],
+            "expected_at_least_plausible": totals["expected_at_least_plausible"],
             "triage_by_level": {
                 level: figures["exact"] for level, figures in totals["triage_by_level"].items()
             },
