@@ -327,6 +327,46 @@ class ScoringPolicy(models.Model):
     )
     baseline_duration_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
     baseline_duration_source_needs_review = source_review_flag()
+    # What the result page shows (issue 14): which conditions are listed, in which words, and
+    # which answers are given as reasons. Clinical judgements, so data with their source.
+    fits_probability = models.FloatField(
+        "listed from",
+        default=0.10,
+        help_text=(
+            "A condition is listed on the result page when it is ranked first or at or above "
+            "this likelihood (“fits your answers partly”); below it, only when ranked first "
+            "(“fits your answers a little”). Write 0.10 for 10 %."
+        ),
+    )
+    fits_well_probability = models.FloatField(
+        "fits well from",
+        default=0.40,
+        help_text=(
+            "At or above this likelihood a listed condition “fits your answers well”. "
+            "Write 0.40 for 40 %."
+        ),
+    )
+    reason_likelihood_ratio = models.FloatField(
+        "reason from likelihood ratio",
+        default=2.0,
+        help_text=(
+            "An answer is given as a reason for or against a condition when it multiplies the "
+            "odds by at least this (for) or at most its inverse (against): 2 shows answers "
+            "with a likelihood ratio of 2 or more, or 0.5 or less. At least 1."
+        ),
+    )
+    result_thresholds_reference = models.ForeignKey(
+        Reference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=REFERENCE_HELP,
+    )
+    result_thresholds_expert_estimate = models.BooleanField(
+        default=False, help_text=EXPERT_ESTIMATE_HELP
+    )
+    result_thresholds_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
 
     history = ReasonedHistoricalRecords()
 
@@ -350,6 +390,37 @@ class ScoringPolicy(models.Model):
                 prefix="baseline_duration_",
                 what="The baseline duration figures",
             ),
+            probability_closed_constraint(
+                "fits_probability",
+                name="scoringpolicy_fits_probability_is_a_probability",
+                what="The likelihood from which a condition is listed",
+            ),
+            probability_closed_constraint(
+                "fits_well_probability",
+                name="scoringpolicy_fits_well_probability_is_a_probability",
+                what="The likelihood from which a condition fits well",
+            ),
+            models.CheckConstraint(
+                condition=Q(fits_well_probability__gte=F("fits_probability")),
+                name="scoringpolicy_fits_well_not_below_fits",
+                violation_error_message=(
+                    "“Fits well from” must not be below “listed from”: a condition that fits "
+                    "well is one that is listed."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_likelihood_ratio__gte=1),
+                name="scoringpolicy_reason_likelihood_ratio_at_least_1",
+                violation_error_message=(
+                    "The likelihood ratio from which an answer is a reason must be at least 1 "
+                    "(2 shows answers that double or halve the odds)."
+                ),
+            ),
+            sourced_constraint(
+                name="scoringpolicy_result_thresholds_are_sourced",
+                prefix="result_thresholds_",
+                what="The result page's thresholds",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -367,6 +438,22 @@ class Finding(models.Model):
     )
     help_text = models.TextField(
         blank=True, help_text="One short sentence that helps the person answer, or empty."
+    )
+    statement_yes = models.TextField(
+        "statement for a yes",
+        blank=True,
+        help_text=(
+            "What a yes says, as the result page gives it as a reason, addressed to the person: "
+            "“You have had a red rash across your cheeks”. Empty: the question and the answer."
+        ),
+    )
+    statement_no = models.TextField(
+        "statement for a no",
+        blank=True,
+        help_text=(
+            "What a no says, as the result page gives it as a reason: “You do not have "
+            "stiffness in the morning”. Empty: the question and the answer."
+        ),
     )
     answer_type = models.CharField(
         max_length=10, choices=AnswerType.choices, default=AnswerType.YES_NO
