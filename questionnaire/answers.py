@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,3 +98,31 @@ def answer_lines(
                 )
             )
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerGroup:
+    """The answers of one step of the questionnaire, under its heading."""
+
+    step: str
+    title: str
+    lines: tuple[Any, ...]
+
+
+def answer_groups_by_step(lines: Iterable[AnswerLine | Mapping[str, Any]]) -> list[AnswerGroup]:
+    """``lines`` grouped by their step, in the questionnaire's order (steps without lines left
+    out). A line is an ``AnswerLine`` or, as the session keeps it, a mapping of its fields; a
+    line of a step this version of the app does not know goes last, under "Other answers"."""
+    by_step: dict[str, list[Any]] = {}
+    for line in lines:
+        step = line.get("step") if isinstance(line, Mapping) else line.step
+        by_step.setdefault(str(step or ""), []).append(line)
+    groups = [
+        AnswerGroup(step, str(title), tuple(by_step.pop(step)))
+        for step, title in STEP_TITLES.items()
+        if step in by_step
+    ]
+    if by_step:
+        others = tuple(line for step_lines in by_step.values() for line in step_lines)
+        groups.append(AnswerGroup("", str(_("Other answers")), others))
+    return groups

@@ -30,7 +30,7 @@ from conditions.engine import (
     assess,
 )
 from conditions.published import published_knowledge_base
-from questionnaire.answers import answer_lines, answers_mapping
+from questionnaire.answers import answer_groups_by_step, answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
 from questionnaire.fragments import shared_questions_key
 from questionnaire.pdf import PdfBusy, pdf_slot, summary_as_pdf
@@ -256,20 +256,16 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         return context
 
     def answer_groups(self) -> list[dict[str, Any]]:
-        cleaned = self.cleaned_so_far()
-        lines = answer_lines(cleaned, self.questions())
-        groups = []
-        for step, title in STEP_TITLES.items():
-            step_lines = [line for line in lines if line.step == step]
-            if step_lines:
-                groups.append(
-                    {
-                        "title": title,
-                        "lines": step_lines,
-                        "change_url": f"{self.get_step_url(step)}?{RETURN_TO_CHECK}=1",
-                    }
-                )
-        return groups
+        """Check your answers: the answers step by step, with one "Change" link per step."""
+        lines = answer_lines(self.cleaned_so_far(), self.questions())
+        return [
+            {
+                "title": group.title,
+                "lines": group.lines,
+                "change_url": f"{self.get_step_url(group.step)}?{RETURN_TO_CHECK}=1",
+            }
+            for group in answer_groups_by_step(lines)
+        ]
 
     def get_step_url(self, step: str) -> str:
         return reverse(self.url_name, kwargs={"step": step})
