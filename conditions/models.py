@@ -43,10 +43,12 @@ __all__ = [
     "AnswerType",
     "Condition",
     "ConditionCategory",
+    "ConditionForm",
     "ConditionPrior",
     "DurationEvidence",
     "Evidence",
     "Finding",
+    "FormEvidence",
     "KnowledgeBaseVersion",
     "KnowledgeBaseVersionImmutable",
     "Population",
@@ -740,20 +742,75 @@ class DurationEvidence(SourcedFigure):
         return f"duration of {self.condition.code}"
 
 
-class Evidence(SourcedFigure):
+POPULATION_HELP = "A row for adults or children wins over the row for everyone."
+SENSITIVITY_HELP = (
+    "P(yes | this condition), strictly between 0 and 1 (write 0.35 for 35 %). From a study of "
+    "people with hip pain that gives a specificity too, this is the study's sensitivity."
+)
+SPECIFICITY_HELP = (
+    "Only for a figure from a study of people with the same complaint (hip pain) that reports "
+    "sensitivity and specificity; empty otherwise. The probability is then the study's "
+    "sensitivity, P(yes | this condition), and this its specificity, P(no | other causes of hip "
+    "pain), strictly between 0 and 1: 1 − specificity is used instead of the finding's "
+    "baseline. A yes multiplies the odds by LR+ = sensitivity / (1 − specificity), a no by "
+    "LR− = (1 − sensitivity) / specificity; the sensitivity must be above 1 − specificity."
+)
+
+
+class FindingFrequency(SourcedFigure):
+    """Abstract: how often people with a condition (or one of its forms) answer yes to a finding,
+    for everyone or one population, and, from a study of the same complaint, the specificity."""
+
+    population = models.CharField(
+        max_length=10, choices=Population.choices, default=Population.ALL, help_text=POPULATION_HELP
+    )
+    probability = models.FloatField(help_text=SENSITIVITY_HELP)
+    specificity = models.FloatField(null=True, blank=True, help_text=SPECIFICITY_HELP)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def likelihood_ratios(self) -> tuple[float, float] | None:
+        """(LR+, LR−) that the sensitivity and specificity imply; None without a specificity."""
+        if self.specificity is None or self.probability is None:
+            return None
+        if not 0 < self.specificity < 1 or not 0 < self.probability < 1:
+            return None
+        return (
+            self.probability / (1 - self.specificity),
+            (1 - self.probability) / self.specificity,
+        )
+
+
+def finding_frequency_constraints(*, prefix: str) -> list[models.CheckConstraint]:
+    """The probability, and the specificity when given, are probabilities strictly between 0
+    and 1, and a study's yes speaks for the condition (sensitivity above 1 − specificity)."""
+    return [
+        probability_open_constraint(
+            "probability", name=f"{prefix}_probability_is_a_probability", what="The probability"
+        ),
+        # A NULL specificity (not given) passes a CHECK.
+        probability_open_constraint(
+            "specificity", name=f"{prefix}_specificity_is_a_probability", what="The specificity"
+        ),
+        models.CheckConstraint(
+            condition=Q(specificity__isnull=True) | Q(probability__gt=1 - F("specificity")),
+            name=f"{prefix}_study_yes_speaks_for_the_condition",
+            violation_error_message=(
+                "The sensitivity (the probability) is not above 1 − specificity, so a yes would "
+                "make the condition less likely although the study reports it as a sign of it "
+                "(LR+ would be 1 or less). Check both figures against the study."
+            ),
+        ),
+    ]
+
+
+class Evidence(FindingFrequency):
     """How often people with a condition answer yes to a finding: P(yes | condition)."""
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="evidence")
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
-    population = models.CharField(
-        max_length=10,
-        choices=Population.choices,
-        default=Population.ALL,
-        help_text="A row for adults or children wins over the row for everyone.",
-    )
-    probability = models.FloatField(
-        help_text="P(yes | this condition), strictly between 0 and 1 (write 0.35 for 35 %)."
-    )
 
     history = ReasonedHistoricalRecords()
 
@@ -768,14 +825,98 @@ class Evidence(SourcedFigure):
                     "This condition already has a figure for this finding and population."
                 ),
             ),
-            probability_open_constraint(
-                "probability", name="evidence_probability_is_a_probability", what="The probability"
-            ),
+            *finding_frequency_constraints(prefix="evidence"),
             sourced_constraint(name="evidence_is_sourced", what="The probability"),
         ]
 
     def __str__(self) -> str:
         return f"{self.condition.code} · {self.finding.code} ({self.population})"
+
+
+class ConditionForm(SourcedFigure):
+    """A distinct form of a condition (enthesitis-related arthritis, of juvenile idiopathic
+    arthritis): its share of the condition's cases and, in ``evidence``, its own figures. The
+    condition is scored as the mixture of its forms; a finding without a row of the form uses
+    the condition's row. The shares of a condition's forms add up to 1, checked when the
+    drafts are published (and on the condition's page)."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="forms")
+    code = models.CharField(
+        max_length=60,
+        help_text="Stable code, unique within the condition, e.g. enthesitis_related.",
+    )
+    name = models.CharField(
+        max_length=200, help_text="Everyday name, e.g. “Enthesitis-related arthritis”."
+    )
+    description = models.TextField(
+        blank=True,
+        help_text=(
+            "One line a person reads, in plain words, e.g. “The type that affects where tendons "
+            "attach and the lower back, mostly in older boys.”"
+        ),
+    )
+    share = models.FloatField(
+        help_text=(
+            "Share of the condition's cases that are this form, strictly between 0 and 1 "
+            "(write 0.15 for 15 %). The shares of a condition's forms add up to 1."
+        )
+    )
+
+    history = ReasonedHistoricalRecords()
+
+    class Meta:
+        verbose_name = "condition form"
+        ordering = ["condition__code", "code"]
+        constraints = [
+            code_format_constraint(name="conditionform_code_format", what="form"),
+            models.UniqueConstraint(
+                fields=["condition", "code"],
+                name="conditionform_one_per_condition_code",
+                violation_error_message="This condition already has a form with this code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lt=1),
+                name="conditionform_share_is_a_share",
+                violation_error_message=(
+                    "The share of a form must be strictly between 0 and 1 (write 0.15 for "
+                    "15 %%): a form with every case or none is not a form. The shares of a "
+                    "condition's forms add up to 1."
+                ),
+            ),
+            sourced_constraint(name="conditionform_is_sourced", what="The share"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition.code} · {self.code}"
+
+
+class FormEvidence(FindingFrequency):
+    """How often people with one form of a condition answer yes to a finding; the form's row
+    is used instead of the condition's for that finding and population."""
+
+    form = models.ForeignKey(ConditionForm, on_delete=models.CASCADE, related_name="evidence")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="form_evidence")
+
+    history = ReasonedHistoricalRecords()
+
+    class Meta:
+        verbose_name = "form evidence"
+        verbose_name_plural = "form evidence"
+        ordering = ["form__condition__code", "form__code", "finding__code", "population"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "finding", "population"],
+                name="formevidence_one_per_form_finding_population",
+                violation_error_message=(
+                    "This form already has a figure for this finding and population."
+                ),
+            ),
+            *finding_frequency_constraints(prefix="formevidence"),
+            sourced_constraint(name="formevidence_is_sourced", what="The probability"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} · {self.finding.code} ({self.population})"
 
 
 class RedFlagRule(SourcedFigure):

@@ -13,10 +13,12 @@ from conditions.models import (
     AgeBand,
     Condition,
     ConditionCategory,
+    ConditionForm,
     ConditionPrior,
     DurationEvidence,
     Evidence,
     Finding,
+    FormEvidence,
     KnowledgeBaseVersion,
     Population,
     QuestionnaireSection,
@@ -182,6 +184,32 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Evidence
+
+
+class ConditionFormFactory(factory.django.DjangoModelFactory):
+    """A form of a condition; make two or more per condition with shares that add up to 1."""
+
+    condition = factory.SubFactory(ConditionFactory)
+    code = factory.Sequence(lambda n: f"form_{n}")
+    name = factory.LazyAttribute(lambda form: form.code.replace("_", " ").capitalize())
+    description = "The type that affects the knees and ankles."
+    share = 0.5
+    expert_estimate = True
+
+    class Meta:
+        model = ConditionForm
+
+
+class FormEvidenceFactory(factory.django.DjangoModelFactory):
+    form = factory.SubFactory(ConditionFormFactory)
+    finding = factory.SubFactory(FindingFactory)
+    population = Population.ALL
+    probability = 0.60
+    specificity = None
+    reference = factory.SubFactory(ReferenceFactory)
+
+    class Meta:
+        model = FormEvidence
 
 
 class RedFlagRuleFactory(factory.django.DjangoModelFactory):
