@@ -144,7 +144,7 @@ def _walk(
     new: Any,
     source: Mapping[str, Any] | None,
 ) -> list[FieldChange]:
-    if old == new:
+    if old == new or _absent_as_empty(old, new):
         return []
     if old is _ABSENT:
         return [FieldChange(section, entry, field, ChangeKind.ADDED, new=new, source=source)]
@@ -181,6 +181,13 @@ def _walk(
             changes += _walk(section, entry, f"{field}[{label}]", old_item, new_item, item_source)
         return changes
     return [FieldChange(section, entry, field, ChangeKind.CHANGED, old=old, new=new, source=source)]
+
+
+def _absent_as_empty(old: Any, new: Any) -> bool:
+    """A key one document lacks and the other has empty (null, []) is no change: a version
+    published before the key existed (an evidence row's ``specificity``, a condition's
+    ``forms``) means the same as one that has it empty."""
+    return (old is _ABSENT and new in (None, [])) or (new is _ABSENT and old in (None, []))
 
 
 def _source(value: Any) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,10 +16,13 @@ from conditions.diffs import FieldChange, field_changes
 from conditions.models import (
     AgeBand,
     Condition,
+    ConditionForm,
     ConditionPrior,
     DurationEvidence,
     Evidence,
     Finding,
+    FindingFrequency,
+    FormEvidence,
     KnowledgeBaseVersion,
     RedFlagCriterion,
     RedFlagRule,
@@ -39,6 +42,8 @@ DRAFT_MODELS: tuple[type[models.Model], ...] = (
     ConditionPrior,
     DurationEvidence,
     Evidence,
+    ConditionForm,
+    FormEvidence,
     RedFlagRule,
     RedFlagCriterion,
 )
@@ -127,7 +132,9 @@ def knowledge_base_document() -> dict[str, Any]:
     ]
     document["conditions"] = [
         _condition_entry(condition, sourcing, band_codes, band_position, finding_codes)
-        for condition in Condition.objects.with_knowledge().order_by("code")
+        for condition in Condition.objects.with_knowledge()
+        .prefetch_related("forms__evidence")
+        .order_by("code")
     ]
     document["red_flag_rules"] = [
         _red_flag_rule_entry(rule, sourcing, finding_codes)
@@ -189,19 +196,39 @@ def _condition_entry(
             "ge_12_weeks": duration.ge_12_weeks,
             **sourcing(duration.reference_id, duration.expert_estimate, duration.note),
         }
-    entry["evidence"] = sorted(
+    entry["evidence"] = _evidence_entries(condition.evidence.all(), sourcing, finding_codes)
+    entry["forms"] = [
+        {
+            "code": form.code,
+            "name": form.name,
+            "description": form.description,
+            "share": form.share,
+            **sourcing(form.reference_id, form.expert_estimate, form.note),
+            "evidence": _evidence_entries(form.evidence.all(), sourcing, finding_codes),
+        }
+        for form in sorted(condition.forms.all(), key=lambda form: form.code)
+    ]
+    return entry
+
+
+def _evidence_entries(
+    rows: Iterable[FindingFrequency], sourcing: Sourcing, finding_codes: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Evidence rows (a condition's or a form's) as the document has them, sorted as
+    ``knowledge_file.canonical`` sorts them: by finding, then population."""
+    return sorted(
         (
             {
                 "finding": finding_codes[evidence.finding_id],
                 "population": evidence.population,
                 "probability": evidence.probability,
+                "specificity": evidence.specificity,
                 **sourcing(evidence.reference_id, evidence.expert_estimate, evidence.note),
             }
-            for evidence in condition.evidence.all()
+            for evidence in rows
         ),
         key=lambda evidence: (evidence["finding"], evidence["population"]),
     )
-    return entry
 
 
 def _red_flag_rule_entry(
@@ -381,6 +408,7 @@ _IDENTITY_FIELDS = {
     "finding",
     "population",
     "age_band",
+    "form",
     "rule",
     "requirement",
 }
@@ -449,9 +477,26 @@ class _Names:
             for row in rows_by_model[model]:
                 codes.setdefault(row.id, getattr(row, field))
             self.codes[model] = codes
+        # A form is named by its condition and its code.
+        self.forms: dict[int, tuple[int, str]] = {
+            pk: (condition_id, code)
+            for pk, condition_id, code in ConditionForm._default_manager.values_list(
+                "id", "condition_id", "code"
+            )
+        }
+        for row in rows_by_model[ConditionForm]:
+            self.forms.setdefault(row.id, (row.condition_id, row.code))
 
     def of(self, model: type[models.Model], pk: int | None) -> str | None:
         return self.codes[model].get(pk)
+
+    def form(self, pk: int | None) -> str | None:
+        """Where a form sits in the document: ``conditions[x].forms[y]``."""
+        if pk not in self.forms:
+            return None
+        condition_id, code = self.forms[pk]
+        condition = self.of(Condition, condition_id)
+        return condition and f"conditions[{condition}].forms[{code}]"
 
 
 def _location(model: type[models.Model], row: Any, names: _Names) -> str | None:
@@ -471,6 +516,9 @@ def _location(model: type[models.Model], row: Any, names: _Names) -> str | None:
     if model is RedFlagCriterion:
         rule = names.of(RedFlagRule, row.rule_id)
         return rule and f"red_flag_rules[{rule}].{LIST_OF_REQUIREMENT[row.requirement]}"
+    if model is FormEvidence:
+        form = names.form(row.form_id)
+        return form and _evidence_location(form, row, names)
     condition = names.of(Condition, row.condition_id)
     if condition is None:
         return None
@@ -479,11 +527,18 @@ def _location(model: type[models.Model], row: Any, names: _Names) -> str | None:
         return band and f"conditions[{condition}].priors[{band}]"
     if model is DurationEvidence:
         return f"conditions[{condition}].duration"
+    if model is ConditionForm:
+        return f"conditions[{condition}].forms[{row.code}]"
+    return _evidence_location(f"conditions[{condition}]", row, names)
+
+
+def _evidence_location(owner: str, row: Any, names: _Names) -> str | None:
+    """An evidence row of a condition or of a form: ``conditions[x].evidence[fever, child]``."""
     finding = names.of(Finding, row.finding_id)
     if finding is None:
         return None
     label = finding if row.population == "all" else f"{finding}, {row.population}"
-    return f"conditions[{condition}].evidence[{label}]"
+    return f"{owner}.evidence[{label}]"
 
 
 def _touched(model: type[models.Model], row: Any, before: Any, names: _Names) -> list[str]:

@@ -22,10 +22,12 @@ from conditions.knowledge_file import KnowledgeFileError
 from conditions.models import (
     AgeBand,
     Condition,
+    ConditionForm,
     ConditionPrior,
     DurationEvidence,
     Evidence,
     Finding,
+    FormEvidence,
     KnowledgeBaseVersion,
     RedFlagCriterion,
     RedFlagRule,
@@ -423,9 +425,35 @@ class _KnowledgeBaseSync:
                     condition_ids[condition["code"]],
                     finding_ids[evidence["finding"]],
                     evidence["population"],
-                ): {"probability": evidence["probability"], **self.sourcing(evidence)}
+                ): self.frequency(evidence)
                 for condition in document["conditions"]
                 for evidence in condition["evidence"]
+            },
+        )
+        forms = self.sync(
+            ConditionForm,
+            ("condition_id", "code"),
+            {
+                (condition_ids[condition["code"]], form["code"]): {
+                    name: form[name] for name in ("name", "description", "share")
+                }
+                | self.sourcing(form)
+                for condition in document["conditions"]
+                for form in condition["forms"]
+            },
+        )
+        self.sync(
+            FormEvidence,
+            ("form_id", "finding_id", "population"),
+            {
+                (
+                    forms[(condition_ids[condition["code"]], form["code"])].pk,
+                    finding_ids[evidence["finding"]],
+                    evidence["population"],
+                ): self.frequency(evidence)
+                for condition in document["conditions"]
+                for form in condition["forms"]
+                for evidence in form["evidence"]
             },
         )
         rules = self.sync(
@@ -477,6 +505,14 @@ class _KnowledgeBaseSync:
             f"{prefix}reference_id": self.reference_ids.get(figure["reference"]),
             f"{prefix}expert_estimate": figure["expert_estimate"],
             f"{prefix}note": figure["note"],
+        }
+
+    def frequency(self, evidence: Mapping[str, Any]) -> dict[str, Any]:
+        """The values of an evidence row, a condition's or a form's."""
+        return {
+            "probability": evidence["probability"],
+            "specificity": evidence["specificity"],
+            **self.sourcing(evidence),
         }
 
     def counts(self, model: type[models.Model]) -> RowCounts:

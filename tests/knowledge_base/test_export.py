@@ -69,11 +69,11 @@ def test_the_export_can_be_written_to_a_file(tmp_path, loaded):
 def test_the_draft_document_costs_the_same_queries_however_many_conditions(
     loaded, django_assert_num_queries
 ):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         knowledge_base_document()
     loaded["conditions"] += [
         {**loaded["conditions"][0], "code": f"condition_{n}"} for n in range(10)
     ]
     knowledge_base_load(document=loaded)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         knowledge_base_document()
