@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    # A second factor for staff (TOTP authenticator apps), required for reviewers: staff_security.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "staff_security",
     "crispy_forms",
     "crispy_bootstrap5",
     "formtools",
@@ -84,7 +88,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed its second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff whose session has not passed it: to the code page, or to set one up (reviewers).
+    "staff_security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's page (HTTP 429).
@@ -252,6 +260,14 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # X-Forwarded-For can neither lock out others nor reset a counter (django-axes #1099).
 AXES_CLIENT_IP_CALLABLE = "symptomcheck.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
+
+# Two-step verification for staff (staff_security, django-otp's TOTP devices): reviewers and
+# superusers set up an authenticator app before they use the admin; curators may. A wrong code
+# counts towards the lockout above, and after one django-otp waits 1, 2, 4… seconds (this
+# factor) before it checks another. The admin hides the devices' secrets.
+OTP_TOTP_ISSUER = "Symptomcheck"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Security headers. HTTPS settings apply in production (DEBUG=0).
 SECURE_CONTENT_TYPE_NOSNIFF = True

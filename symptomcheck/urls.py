@@ -7,6 +7,8 @@ from django.urls import include, path
 from symptomcheck.health import health
 
 urlpatterns = [
+    # Two-step verification for staff, under the admin's path (before the admin's catch-all).
+    path(f"{settings.ADMIN_PATH}two-step/", include("staff_security.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("health/", health, name="health"),
     path("conditions/", include("conditions.urls")),

@@ -52,6 +52,31 @@ def published_committed(transactional_db, seeded_document):
     return publish_seeded(seeded_document)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``Client.force_login`` skips the login form, and here its second factor too.
+
+    Reviewers and superusers may use the admin only in a session verified with their
+    authenticator app (staff_security). A test that logs a user in with ``force_login``
+    (``admin_client``, ``reviewer_client`` and the rest) means "fully logged in", so for those
+    users it also sets up an authenticator app and marks the session verified with it, as
+    ``tests.two_factor.verify_session`` does. The requirement itself stays on: logging in
+    through the admin's form (tests/production/test_two_factor.py, the browser tests) still
+    asks for the code.
+    """
+    from django.test import Client
+
+    from tests.two_factor import verify_session
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
 # Staff in the two curation roles (tests/factories.py), and clients logged in as them.
 @pytest.fixture
 def curator(db):

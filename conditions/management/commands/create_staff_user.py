@@ -92,9 +92,16 @@ class Command(BaseCommand):
             user.groups.remove(*other_roles)
             user.groups.add(groups[role])
         verb = "Updated" if existing is not None else "Created"
+        second_factor = (
+            "At their first login they must set up two-step verification (an authenticator app "
+            "such as Google Authenticator or FreeOTP) before they can use the admin."
+            if role == "reviewer"
+            else "Two-step verification (an authenticator app) is optional for curators: "
+            "'Two-step verification' at the top of the admin."
+        )
         self.stdout.write(
             f"{verb} {role} {name!r}: staff, in the group {groups[role].name}. "
-            "They log in to the admin with this password."
+            f"They log in to the admin with this password. {second_factor}"
         )
 
     @staticmethod
