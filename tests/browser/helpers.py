@@ -118,3 +118,23 @@ def walk_to_body_map(page: Page, *, age: int = 35, sex: str = "Female", weeks: i
     answer_findings(page)
     press_continue(page)
     expect(page).to_have_url(re.compile(r"/check/where_it_hurts/$"))
+
+
+def log_in_to_admin(page: Page, user, password: str | None = None) -> None:
+    """Log ``user`` in through the admin's form, as a person would, with the code from their
+    authenticator app when they have one or must have one (reviewers and superusers: an app is
+    set up for them first, tests/two_factor.py). Ends on whatever page the login leads to."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from staff_security.devices import second_factor_required
+    from tests.factories import TEST_PASSWORD
+    from tests.two_factor import authenticator, current_code
+
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password or TEST_PASSWORD)
+    if second_factor_required(user) or TOTPDevice.objects.filter(user=user).exists():
+        code = current_code(authenticator(user))
+        page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Log in").click()

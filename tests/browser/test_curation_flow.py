@@ -22,8 +22,8 @@ from playwright.sync_api import Browser, Page, expect
 from bench.services import clinical_vignettes_seed
 from conditions.models import Evidence
 from conditions.services import knowledge_base_seed
-from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR
-from tests.factories import TEST_PASSWORD, CuratorFactory, ReviewerFactory
+from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, log_in_to_admin
+from tests.factories import CuratorFactory, ReviewerFactory
 
 PROJECT_DIR = SCREENSHOT_DIR.parents[1]
 REASON = "Test: re-estimated for slips seen on the day of the injury"
@@ -59,10 +59,7 @@ def logged_in(browser: Browser, live_server, user) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_admin(page, user)
     expect(page).to_have_url(re.compile(re.escape(reverse("admin:index")) + "$"))
     yield page
     context.close()

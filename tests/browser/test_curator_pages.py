@@ -19,9 +19,8 @@ from playwright.sync_api import Page
 
 from conditions.models import Condition
 from conditions.services import knowledge_base_load
-from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR
+from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, log_in_to_admin
 from tests.factories import (
-    TEST_PASSWORD,
     CuratorFactory,
     KnowledgeBaseVersionFactory,
     ReviewerFactory,
@@ -48,10 +47,7 @@ def logged_in(browser, live_server, user) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_admin(page, user)
     page.wait_for_url("**/admin/")
     yield page
     context.close()
