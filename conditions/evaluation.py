@@ -26,6 +26,7 @@ Vignettes that cannot be assessed are skipped (``evaluate`` reports them).
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -40,6 +41,7 @@ from conditions.engine import (
     assess,
 )
 from conditions.engine.answers import UNKNOWN_FINDING_MESSAGE
+from conditions.engine.interview import OPENING_QUESTIONS, InterviewPolicy, simulate
 
 TOP_N = 3
 # The share of cases whose expected condition is at least this likely: the scoring policy's
@@ -69,6 +71,8 @@ class VignetteResult:
     over_triage: bool  # given level more urgent than expected
     error: str | None
     unknown_codes: tuple[str, ...]
+    # With the adaptive interview: the questions asked (age, sex and duration included).
+    questions: int | None = None
 
     @property
     def emergency_missed(self) -> bool:
@@ -112,6 +116,9 @@ class EvaluationReport:
     # Calibration (issue 15): a sharper ranking bought by overconfidence shows here.
     brier_top1: float  # mean squared error of the first condition's probability, 0 best
     expected_at_least_plausible: float  # share of cases with the expected condition at ≥ 10%
+    # With the adaptive interview: questions asked per case (None for the full questionnaire).
+    questions_median: float | None = None
+    questions_p90: float | None = None
 
     @property
     def under_triage_rate(self) -> float:
@@ -125,10 +132,19 @@ class EvaluationReport:
 
 
 def evaluate(
-    knowledge_base: KnowledgeBase, vignettes: Sequence[Mapping[str, Any]]
+    knowledge_base: KnowledgeBase,
+    vignettes: Sequence[Mapping[str, Any]],
+    *,
+    interview: InterviewPolicy | None = None,
 ) -> EvaluationReport:
-    """Assess every vignette and compare with its expected top condition and triage level."""
-    results = tuple(_evaluate_one(knowledge_base, vignette) for vignette in vignettes)
+    """Assess every vignette and compare with its expected top condition and triage level.
+
+    With ``interview``, each vignette is a simulated person going through the adaptive
+    interview (``interview.simulate``: answers from the vignette, "not sure" to what it does not
+    state), and the questions asked are counted.
+    """
+    results = tuple(_evaluate_one(knowledge_base, vignette, interview) for vignette in vignettes)
+    asked = sorted(r.questions for r in results if r.questions is not None)
     cases = len(results)
 
     def share(flags: Sequence[bool]) -> float:
@@ -158,14 +174,25 @@ def evaluate(
         expected_at_least_plausible=share(
             [r.expected_probability >= PLAUSIBLE_FOR_CALIBRATION for r in results]
         ),
+        questions_median=statistics.median(asked) if asked else None,
+        questions_p90=_nearest_rank(asked, 0.9) if asked else None,
     )
+
+
+def _nearest_rank(ordered: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted values (the smallest value with ≥ fraction below)."""
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
 def _mean(values: Sequence[float]) -> float:
     return math.fsum(values) / len(values) if values else 0.0
 
 
-def _evaluate_one(knowledge_base: KnowledgeBase, vignette: Mapping[str, Any]) -> VignetteResult:
+def _evaluate_one(
+    knowledge_base: KnowledgeBase,
+    vignette: Mapping[str, Any],
+    interview: InterviewPolicy | None = None,
+) -> VignetteResult:
     case_id = str(vignette.get("id", "?"))
     expected_top = str(vignette.get("expected_top", ""))
     acceptable = tuple(str(code) for code in vignette.get("acceptable") or ())
@@ -209,7 +236,12 @@ def _evaluate_one(knowledge_base: KnowledgeBase, vignette: Mapping[str, Any]) ->
             unknown_codes=tuple(unknown),
         )
 
-    assessment = assess(knowledge_base, answers)
+    questions = None
+    if interview is None:
+        assessment = assess(knowledge_base, answers)
+    else:
+        assessment, pages, _reason = simulate(knowledge_base, answers, interview)
+        questions = OPENING_QUESTIONS + sum(len(page) for page in pages)
     first = assessment.conditions[:TOP_N]
     given_top = tuple(condition.code for condition in first)
     given = assessment.triage
@@ -232,6 +264,7 @@ def _evaluate_one(knowledge_base: KnowledgeBase, vignette: Mapping[str, Any]) ->
         over_triage=given.is_more_urgent_than(expected_triage),
         error=None,
         unknown_codes=tuple(unknown),
+        questions=questions,
     )
 
 
@@ -270,6 +303,14 @@ def report_lines(report: EvaluationReport) -> list[str]:
         f"calibration: Brier score of the first condition {report.brier_top1:.3f}, "
         f"expected condition at {PLAUSIBLE_FOR_CALIBRATION:.0%} or more in "
         f"{report.expected_at_least_plausible:.1%}",
+        *(
+            [
+                f"questions asked (adaptive interview): median {report.questions_median:g}, "
+                f"90th percentile {report.questions_p90:g}"
+            ]
+            if report.questions_median is not None
+            else []
+        ),
         "exact triage by expected level: "
         + ", ".join(
             f"{level} {totals.exact:.0%} of {totals.cases}"
@@ -297,6 +338,8 @@ def report_as_dict(report: EvaluationReport) -> dict[str, Any]:
             "emergency_missed": report.emergency_missed,
             "brier_top1": report.brier_top1,
             "expected_at_least_plausible": report.expected_at_least_plausible,
+            "questions_median": report.questions_median,
+            "questions_p90": report.questions_p90,
             "triage_by_level": {
                 str(level): {"cases": totals.cases, "exact": totals.exact}
                 for level, totals in report.triage_by_level.items()
@@ -314,6 +357,7 @@ def report_as_dict(report: EvaluationReport) -> dict[str, Any]:
                 "given_probabilities": list(result.given_probabilities),
                 "given_triage": None if result.given_triage is None else str(result.given_triage),
                 "expected_probability": result.expected_probability,
+                "questions": result.questions,
                 "top1_ok": result.top1_ok,
                 "top1_acceptable": result.top1_acceptable,
                 "top3_ok": result.top3_ok,

@@ -6,6 +6,7 @@ patients see; ``--knowledge DIR`` measures a knowledge file or folder instead, b
 loaded or published. With ``--json`` the last line of the output is one JSON object with the
 totals (``cases``, ``top1``, ``top3``, ``triage_exact``, ``under_triage``, ``over_triage``,
 ``brier_top1`` and ``expected_at_least_plausible`` (calibration),
+and with ``--interview`` ``questions_median`` and ``questions_p90``,
 ``emergency_missed``, ``triage_by_level``).
 
 ``--unsure K`` (``--unsure`` alone: K = 1) also measures robustness (triage-policy.md §3): every
@@ -35,6 +36,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conditions.engine import KnowledgeBase, KnowledgeBaseError, knowledge_base_from_document
+from conditions.engine.interview import InterviewPolicy
 from conditions.evaluation import (
     evaluate,
     evaluate_unsure,
@@ -73,11 +75,24 @@ class Command(BaseCommand):
                 "changed to 'not sure' (K = 1 when the flag is given alone)"
             ),
         )
+        parser.add_argument(
+            "--interview",
+            action="store_true",
+            help=(
+                "run each vignette as a simulated person through the adaptive interview "
+                "(answers from the vignette, 'not sure' to what it does not state) and count "
+                "the questions asked"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         vignettes = self.read_vignettes(Path(options["path"]))
         knowledge_base = self.knowledge_base(options.get("knowledge"))
-        report = evaluate(knowledge_base, vignettes)
+        report = evaluate(
+            knowledge_base,
+            vignettes,
+            interview=InterviewPolicy() if options.get("interview") else None,
+        )
         for line in report_lines(report):
             self.stdout.write(line)
         robustness = None
@@ -147,6 +162,14 @@ class Command(BaseCommand):
             "over_triage": totals["over_triage"],
             "emergency_missed": totals["emergency_missed"],
             "brier_top1": totals["brier_top1"],
+            **(
+                {
+                    "questions_median": totals["questions_median"],
+                    "questions_p90": totals["questions_p90"],
+                }
+                if totals["questions_median"] is not None
+                else {}
+            ),
             "expected_at_least_plausible": totals["expected_at_least_plausible"],
             "triage_by_level": {
                 level: figures["exact"] for level, figures in totals["triage_by_level"].items()

@@ -1,0 +1,177 @@
+"""The adaptive interview against the fixed questionnaire order: accuracy by questions asked.
+
+Usage: .venv/bin/python benchmarks/interview_benchmark.py [FILE ...] [--knowledge DIR]
+
+For each vignette file (by default vignettes/development.json, and ../shared/vignettes/public.json
+when it exists beside the checkout) it prints, for a budget of N questions (age, sex and duration
+count as the first three; N from 3 to every question), top-1, top-3 and exact urgency when the
+simulated person (answers from the vignette, "not sure" to anything it does not state) is asked
+
+- *adaptive*: the interview's questions (warning signs first, then the most useful) with its stop
+  rule turned off, cut at N; and
+- *fixed*: the first N − 3 findings in questionnaire order (section, then order),
+
+then the interview as it runs (its own stop rule): the median and 90th percentile of questions
+asked with the same figures, beside the full questionnaire. Issue 16's marks: median ≤ 15,
+90th percentile ≤ 22, top-3 and exact urgency within 1 point of the full questionnaire, no
+emergency missed, no more under-triage than the full questionnaire.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))  # run as a script from anywhere
+
+from conditions.engine import (  # noqa: E402
+    Answers,
+    Assessment,
+    KnowledgeBase,
+    Triage,
+    answers_from_mapping,
+    assess,
+    knowledge_base_from_document,
+)
+from conditions.engine.interview import (  # noqa: E402
+    OPENING_QUESTIONS,
+    InterviewPolicy,
+    next_step,
+)
+from conditions.evaluation import evaluate  # noqa: E402
+from conditions.knowledge_file import read_knowledge_document  # noqa: E402
+
+DEFAULT_FILES = (
+    REPOSITORY / "vignettes" / "development.json",
+    REPOSITORY.parent / "shared" / "vignettes" / "public.json",
+)
+# Stop only at the budget: every answer is worth asking, so the curve shows the order alone.
+NEVER_STOP = InterviewPolicy(
+    stop_top_probability=2.0, stop_min_gain=-1.0, min_questions=10**6, max_questions=10**6
+)
+
+
+def known(person: Answers, asked: Sequence[str]) -> Answers:
+    """The simulated person's answers to ``asked`` ("not sure" to what the vignette omits)."""
+    return Answers(
+        age=person.age,
+        sex=person.sex,
+        duration_weeks=person.duration_weeks,
+        findings={code: person.findings[code] for code in asked if code in person.findings},
+    )
+
+
+def adaptive_order(knowledge_base: KnowledgeBase, person: Answers) -> list[str]:
+    """Every question the interview would ask, in its order, if it never stopped."""
+    asked: list[str] = []
+    while True:
+        step = next_step(knowledge_base, known(person, asked), asked, NEVER_STOP)
+        if not step.questions:
+            return asked
+        asked.extend(step.questions)
+
+
+def fixed_order(knowledge_base: KnowledgeBase, person: Answers) -> list[str]:
+    """The findings in questionnaire order, within their age gates (follow-ups left out)."""
+    follow_ups = set(knowledge_base.follow_ups.values())
+    findings = sorted(
+        (
+            finding
+            for finding in knowledge_base.findings.values()
+            if finding.code not in follow_ups
+            and (finding.min_age is None or person.age >= finding.min_age)
+            and (finding.max_age is None or person.age <= finding.max_age)
+        ),
+        key=lambda finding: (finding.section, finding.order, finding.code),
+    )
+    return [finding.code for finding in findings]
+
+
+def figures(cases: Sequence[tuple[dict, Assessment]]) -> tuple[float, float, float, int]:
+    """(top-1, top-3, exact urgency, under-triaged cases) of final assessments."""
+    top1 = top3 = exact = under = 0
+    for vignette, assessment in cases:
+        ranked = [row.code for row in assessment.conditions[:3]]
+        expected = Triage(vignette["expected_triage"])
+        top1 += ranked[:1] == [vignette["expected_top"]]
+        top3 += vignette["expected_top"] in ranked
+        exact += assessment.triage is expected
+        under += expected.is_more_urgent_than(assessment.triage)
+    count = len(cases) or 1
+    return top1 / count, top3 / count, exact / count, under
+
+
+def curve(
+    knowledge_base: KnowledgeBase,
+    people: Sequence[tuple[dict, Answers]],
+    order: Callable[[KnowledgeBase, Answers], list[str]],
+) -> dict[int, tuple[float, float, float, int]]:
+    orders = [(vignette, person, order(knowledge_base, person)) for vignette, person in people]
+    longest = max(len(asked) for _, _, asked in orders)
+    return {
+        OPENING_QUESTIONS + budget: figures(
+            [
+                (vignette, assess(knowledge_base, known(person, asked[:budget])))
+                for vignette, person, asked in orders
+            ]
+        )
+        for budget in range(longest + 1)
+    }
+
+
+def measure(knowledge_base: KnowledgeBase, path: Path) -> list[str]:
+    vignettes = json.loads(path.read_text(encoding="utf-8"))
+    people = [
+        (vignette, answers_from_mapping(vignette["answers"], knowledge_base=knowledge_base))
+        for vignette in vignettes
+    ]
+    adaptive = curve(knowledge_base, people, adaptive_order)
+    fixed = curve(knowledge_base, people, fixed_order)
+    lines = [
+        f"{path.name}: {len(vignettes)} vignettes",
+        f"{'questions':>9}  {'adaptive top-1 top-3 exact under':>34}  "
+        f"{'fixed order top-1 top-3 exact under':>37}",
+    ]
+    for budget in sorted(set(adaptive) | set(fixed)):
+        a = adaptive.get(budget, adaptive[max(adaptive)])
+        f = fixed.get(budget, fixed[max(fixed)])
+        lines.append(
+            f"{budget:>9}  {a[0]:>13.1%} {a[1]:>6.1%} {a[2]:>6.1%} {a[3]:>5}  "
+            f"{f[0]:>16.1%} {f[1]:>6.1%} {f[2]:>6.1%} {f[3]:>5}"
+        )
+    full = evaluate(knowledge_base, vignettes)
+    run = evaluate(knowledge_base, vignettes, interview=InterviewPolicy())
+    lines += [
+        f"full questionnaire: top-1 {full.top1:.1%}, top-3 {full.top3:.1%}, exact urgency "
+        f"{full.triage_exact:.1%}, under-triage {full.under_triage}, "
+        f"emergencies missed {full.emergency_missed}",
+        f"interview as it runs: questions median {run.questions_median:g}, "
+        f"90th percentile {run.questions_p90:g}; top-1 {run.top1:.1%}, top-3 {run.top3:.1%}, "
+        f"exact urgency {run.triage_exact:.1%}, under-triage {run.under_triage}, "
+        f"emergencies missed {run.emergency_missed}",
+        "",
+    ]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--knowledge", type=Path, default=REPOSITORY / "knowledge")
+    arguments = parser.parse_args(argv)
+    knowledge_base = knowledge_base_from_document(
+        read_knowledge_document(arguments.knowledge), version=0
+    )
+    files = arguments.files or [path for path in DEFAULT_FILES if path.exists()]
+    for path in files:
+        for line in measure(knowledge_base, path):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""The adaptive interview (issue 16): warning signs first, the most useful question next, a stop
+rule that never leaves a warning sign unasked, and the simulated person of the evaluation."""
+
+from __future__ import annotations
+
+import pytest
+
+from conditions.engine import Triage, assess, knowledge_base_from_document
+from conditions.engine.interview import (
+    OPENING_QUESTIONS,
+    InterviewPolicy,
+    StopReason,
+    next_step,
+    simulate,
+)
+from conditions.knowledge_file import read_knowledge_document
+from tests.conftest import PROJECT_DIR
+from tests.engine.kb_documents import answers, hip_document, knowledge_base
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    return knowledge_base_from_document(
+        read_knowledge_document(PROJECT_DIR / "knowledge"), version=0
+    )
+
+
+WARNING_SIGNS = {
+    "fever",
+    "feels_hot_or_shivery",
+    "recent_trauma",
+    "unable_to_bear_weight",
+    "limp",
+    "saddle_numbness_or_bladder_change",
+    "new_headache_or_jaw_pain",
+}
+
+
+def test_the_first_questions_are_warning_signs(seeded):
+    step = next_step(seeded, answers(age=6, sex="male", duration_weeks=1), asked=())
+    assert step.warning_signs
+    assert step.questions
+    assert set(step.questions) <= WARNING_SIGNS
+    assert not step.should_stop
+    assert step.asked == OPENING_QUESTIONS
+
+
+def test_the_same_answers_give_the_same_questions(seeded):
+    person = answers(age=52, sex="female", duration_weeks=10, fever=False, recent_trauma=False)
+    first = next_step(seeded, person, asked={"fever", "recent_trauma"})
+    again = next_step(seeded, person, asked={"recent_trauma", "fever"})
+    assert first.questions == again.questions
+
+
+def test_a_not_sure_temperature_is_followed_up_at_once(seeded):
+    step = next_step(seeded, answers(age=40, duration_weeks=1), asked={"fever"})
+    assert step.questions[0] == "feels_hot_or_shivery"
+    assert step.warning_signs
+
+
+def test_questions_a_person_is_too_young_for_are_never_asked(seeded):
+    child = answers(age=8, sex="male", duration_weeks=2, fever=False)
+    _assessment, pages, _reason = simulate(seeded, child)
+    asked = {code for page in pages for code in page}
+    assert "alcohol_excess" not in asked
+    assert "known_rheumatoid_arthritis" not in asked
+    assert all(
+        seeded.findings[code].min_age is None or seeded.findings[code].min_age <= 8
+        for code in asked
+    )
+
+
+def test_it_never_stops_with_a_warning_sign_unasked_even_past_its_maximum(seeded):
+    tiny = InterviewPolicy(min_questions=0, max_questions=OPENING_QUESTIONS)
+    step = next_step(seeded, answers(age=85, duration_weeks=0), asked=(), policy=tiny)
+    assert not step.should_stop
+    assert "recent_trauma" in step.questions
+
+
+def test_it_stops_at_its_maximum_once_the_warning_signs_are_answered(seeded):
+    tiny = InterviewPolicy(min_questions=0, max_questions=OPENING_QUESTIONS)
+    person = answers(age=45, duration_weeks=8)
+    asked: set[str] = set()
+    for _ in range(10):
+        step = next_step(seeded, person, asked=asked, policy=tiny)
+        if step.should_stop:
+            break
+        assert step.warning_signs  # only warning signs may go past the maximum
+        asked.update(step.questions)
+    assert step.should_stop
+    assert step.reason is StopReason.MAXIMUM_REACHED
+
+
+def test_it_stops_when_every_question_has_been_asked():
+    knowledge = knowledge_base(hip_document())
+    person = answers(age=40, duration_weeks=20, **dict.fromkeys(knowledge.findings, False))
+    step = next_step(knowledge, person, asked=knowledge.findings)
+    assert step.should_stop
+    assert step.reason is StopReason.ALL_ASKED
+    assert step.questions == ()
+
+
+def test_it_stops_when_confident_and_no_answer_can_change_the_urgency(seeded):
+    eager = InterviewPolicy(min_questions=0, stop_top_probability=0.0, stop_top_ratio=0.0)
+    person = answers(
+        age=70, sex="female", duration_weeks=0, recent_trauma=True, unable_to_bear_weight=True
+    )
+    step = next_step(seeded, person, asked=WARNING_SIGNS, policy=eager)
+    assert step.assessment.triage is Triage.EMERGENCY  # nothing can raise it further
+    assert step.should_stop
+    assert step.reason is StopReason.CONFIDENT
+
+
+def test_the_simulated_emergency_is_still_an_emergency(seeded):
+    child = answers(
+        age=4, sex="male", duration_weeks=0, fever=True, unable_to_bear_weight=True, limp=True
+    )
+    final, pages, reason = simulate(seeded, child)
+    assert final.triage is Triage.EMERGENCY
+    assert final.triage is assess(seeded, child).triage
+    assert pages[0]  # it asked something before deciding
+    assert reason is not StopReason.NOT_YET
+
+
+def test_an_interview_asks_fewer_questions_than_the_questionnaire(seeded):
+    person = answers(
+        age=34,
+        sex="female",
+        duration_weeks=10,
+        malar_rash=True,
+        photosensitive_rash=True,
+        mouth_ulcers=True,
+        fatigue=True,
+        other_joints_swollen=True,
+        fever=False,
+        recent_trauma=False,
+    )
+    _final, pages, _reason = simulate(seeded, person)
+    asked = OPENING_QUESTIONS + sum(len(page) for page in pages)
+    assert asked <= InterviewPolicy().max_questions < OPENING_QUESTIONS + len(seeded.findings)
