@@ -39,6 +39,7 @@ from conditions.engine import (  # noqa: E402
 )
 from conditions.engine.interview import (  # noqa: E402
     OPENING_QUESTIONS,
+    SECTION_ORDER,
     InterviewPolicy,
     next_step,
 )
@@ -86,7 +87,11 @@ def fixed_order(knowledge_base: KnowledgeBase, person: Answers) -> list[str]:
             and (finding.min_age is None or person.age >= finding.min_age)
             and (finding.max_age is None or person.age <= finding.max_age)
         ),
-        key=lambda finding: (finding.section, finding.order, finding.code),
+        key=lambda finding: (
+            SECTION_ORDER.index(finding.section) if finding.section in SECTION_ORDER else 99,
+            finding.order,
+            finding.code,
+        ),
     )
     return [finding.code for finding in findings]
 

@@ -18,7 +18,7 @@ A pure function over the engine (shared/adaptive-interview.md §5):
    the top three, or ``max_questions`` have been asked; never before ``min_questions``.
 
 Age, sex and duration count as the first three questions. Deterministic: ties go to the
-finding asked earlier in the full questionnaire (section, then order, then code).
+finding asked earlier in the full questionnaire (``SECTION_ORDER``, then order, then code).
 """
 
 from __future__ import annotations
@@ -35,6 +35,18 @@ from .triage_rules import unanswered_findings
 
 # Age, sex and how long the pain has lasted: asked of everyone, before the findings.
 OPENING_QUESTIONS = 3
+# The questionnaire's sections in the order a person meets them (conditions.choices'
+# QuestionnaireSection, which a test ties to this): ties between questions go to the earlier.
+SECTION_ORDER = (
+    "warning_signs",
+    "where_it_hurts",
+    "the_pain",
+    "stiffness_and_nights",
+    "other_joints",
+    "skin_eyes_bowels",
+    "general_health",
+)
+_SECTION_POSITION = {section: position for position, section in enumerate(SECTION_ORDER)}
 
 
 class StopReason(enum.StrEnum):
@@ -128,8 +140,10 @@ def next_step(
     return step(page[: max(policy.max_questions - count, 1)], False, StopReason.NOT_YET)
 
 
-def _order(finding: Finding) -> tuple[str, int, str]:
-    return (finding.section, finding.order, finding.code)
+def _order(finding: Finding) -> tuple[int, str, int, str]:
+    """Questionnaire order: section, the curators' order within it, then code."""
+    position = _SECTION_POSITION.get(finding.section, len(SECTION_ORDER))
+    return (position, finding.section, finding.order, finding.code)
 
 
 def _candidates(

@@ -8,6 +8,7 @@ import pytest
 from conditions.engine import Triage, assess, knowledge_base_from_document
 from conditions.engine.interview import (
     OPENING_QUESTIONS,
+    SECTION_ORDER,
     InterviewPolicy,
     StopReason,
     next_step,
@@ -138,3 +139,9 @@ def test_an_interview_asks_fewer_questions_than_the_questionnaire(seeded):
     _final, pages, _reason = simulate(seeded, person)
     asked = OPENING_QUESTIONS + sum(len(page) for page in pages)
     assert asked <= InterviewPolicy().max_questions < OPENING_QUESTIONS + len(seeded.findings)
+
+
+def test_the_interview_knows_the_questionnaire_s_sections_in_their_order():
+    from conditions.choices import QuestionnaireSection
+
+    assert tuple(QuestionnaireSection.values) == SECTION_ORDER
