@@ -255,6 +255,11 @@ KNOWLEDGE_BASE_RECHECK_SECONDS = env_int("KNOWLEDGE_BASE_RECHECK_SECONDS", 5)
 
 ASSESSMENT_RETENTION_DAYS = env_int("ASSESSMENT_RETENTION_DAYS", 90, minimum=1)
 
+# Who runs this copy of the service (the controller of what it keeps) and how to reach them, as
+# the privacy page names them; unset, the page says plainly that the operator has not yet done so.
+SERVICE_OPERATOR_NAME = os.environ.get("SERVICE_OPERATOR_NAME", "").strip()
+SERVICE_OPERATOR_CONTACT = os.environ.get("SERVICE_OPERATOR_CONTACT", "").strip()
+
 # Admin: django-axes locks an account after repeated failed logins on it from any address, and
 # an address after repeated failed logins from it on any account.
 AUTHENTICATION_BACKENDS = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -179,3 +180,90 @@ def test_logs_never_contain_answers_or_results(client, published, caplog):
         written = "\n".join(record_texts(record))
         for canary in canaries:
             assert canary not in written, f"{canary!r} logged by {record.name}: {written[:300]}"
+
+
+# --- The privacy notice and the start page ----------------------------------------------------
+
+
+def privacy_page(client) -> str:
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_the_privacy_notice_states_the_periods_the_settings_enforce(client, settings):
+    settings.ASSESSMENT_RETENTION_DAYS = 47
+    settings.SESSION_COOKIE_AGE = 5 * 3600
+    settings.CSRF_COOKIE_AGE = 14 * 24 * 3600
+    settings.QUESTIONNAIRE_RATE_LIMIT = "120/m"
+    settings.SUMMARY_PDF_RATE_LIMIT = "10/5m"
+
+    page = privacy_page(client)
+
+    assert "for 47 days to check and improve this tool" in page
+    assert "deleted automatically after 47 days" in page
+    assert "kept for 5 hours after your last answer" in page
+    assert "for 5 minutes, and never with your answers" in page
+    assert "After 5 hours" in page
+    assert "After 14 days" in page
+    assert "90 days" not in page
+    assert "3 hours" not in page
+
+
+def test_the_start_page_states_the_retention_period(client, settings):
+    settings.ASSESSMENT_RETENTION_DAYS = 47
+    page = re.sub(r"\s+", " ", client.get("/").content.decode())
+    assert "anonymous copy of your answers and result for 47 days" in page
+    assert 'href="/privacy/"' in page
+
+
+def test_the_privacy_notice_names_who_runs_the_service(client, settings):
+    settings.SERVICE_OPERATOR_NAME = "Example Hip Clinic Ltd"
+    settings.SERVICE_OPERATOR_CONTACT = "privacy@hips.example.org"
+    page = privacy_page(client)
+    assert "This service is run by Example Hip Clinic Ltd." in page
+    assert "contact: privacy@hips.example.org." in page
+    assert "operator-unset" not in page
+
+
+def test_an_operator_who_has_not_named_themselves_is_shown_plainly(client, settings):
+    settings.SERVICE_OPERATOR_NAME = ""
+    settings.SERVICE_OPERATOR_CONTACT = ""
+    page = privacy_page(client)
+    assert "The organisation running this service has not yet given its name." in page
+    assert "SERVICE_OPERATOR_NAME" in page
+    assert "SERVICE_OPERATOR_CONTACT" in page
+    assert "This service is run by" not in page
+
+
+def test_the_privacy_notice_gives_the_lawful_basis_and_the_rights(client):
+    page = privacy_page(client)
+    for heading in (
+        "Who runs this service",
+        "Why we may use your answers (lawful basis)",
+        "Your rights",
+        "Cookies",
+    ):
+        assert f">{heading}</h2>" in page
+    for words in ("Article 9(2)(a)", "Article 6(1)(f)", "legitimate interest", "ico.org.uk"):
+        assert words in page
+
+
+def test_every_cookie_the_questionnaire_sets_is_named_with_its_lifetime(
+    client, published, settings
+):
+    settings.SESSION_COOKIE_NAME = "hips_session"  # the page reads the names from the settings
+    walk_to_result(client)
+    assert client.get("/result/summary/").status_code == 200
+    set_cookies = {name for name, morsel in client.cookies.items() if morsel.value}
+
+    assert set_cookies == {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+    page = privacy_page(client)
+    assert "This site sets two cookies" in page
+    rows = re.findall(r"<tr> <td><code>([^<]+)</code></td> <td>[^<]+</td> <td>([^<]+)</td>", page)
+    assert {name for name, _expires in rows} == set_cookies
+    lifetimes = dict(rows)
+    assert lifetimes["hips_session"] == f"After {settings.SESSION_COOKIE_AGE // 3600} hours"
+    assert lifetimes[settings.CSRF_COOKIE_NAME] == (
+        f"After {round(settings.CSRF_COOKIE_AGE / 86400)} days"
+    )
