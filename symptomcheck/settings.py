@@ -175,9 +175,26 @@ STORAGES = {
 # Files the app writes at run time: sessions and the cache (git-ignored).
 RUNTIME_DIR = Path(os.environ.get("RUNTIME_DIR", BASE_DIR / "var"))
 
-# The questionnaire's answers live server-side in the session, in files rather than in
-# PostgreSQL, so that a database outage loses nothing a person entered (shared/reliability.md).
-SESSION_ENGINE = "django.contrib.sessions.backends.file"
+# More than one app server behind a load balancer (docs/scaling.md): with REDIS_URL
+# (redis://host:6379/0, rediss://... with TLS, unix:///path?db=0) the sessions, the cache and
+# so the rate limits live in Redis (Django's own backend), shared by every server. Without it
+# they stay on this machine, in files shared by its workers.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "REDIS_URL must be a Redis URL (redis://host:6379/0, rediss://... or unix:///path), "
+        f"not one starting with {REDIS_URL.split(':')[0]!r}."
+    )
+
+# The questionnaire's answers live server-side in the session, in files (or Redis) rather than
+# in PostgreSQL, so that a database outage loses nothing a person entered
+# (shared/reliability.md). With Redis the session engine is the pure cache one, not cached_db,
+# which would write every step to PostgreSQL too and fail with it.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.file"
+)
 SESSION_FILE_PATH = str(RUNTIME_DIR / "sessions")
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 3, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -224,15 +241,31 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
+if REDIS_URL:
+    # Sessions (SESSION_CACHE_ALIAS is "default") and the rate-limit counters, whose increments
+    # are atomic in Redis. A Redis that does not answer fails a request within 2 s rather than
+    # holding it. Redis must not evict these keys (maxmemory-policy noeviction, every key has a
+    # TTL) and should persist them (appendonly yes) to keep questionnaires across its restarts.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "symptomcheck",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
 # In development WhiteNoise serves straight from the app folders; production uses collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-for runtime_folder in (SESSION_FILE_PATH, CACHES["default"]["LOCATION"], STATIC_ROOT):
+for runtime_folder in (
+    STATIC_ROOT,
+    *([] if REDIS_URL else [SESSION_FILE_PATH, CACHES["default"]["LOCATION"]]),
+):
     Path(runtime_folder).mkdir(parents=True, exist_ok=True)
 
-# Rate limiting of questionnaire submissions per client (django-ratelimit). The file cache is
-# shared by every worker on the machine but its increments are not atomic: under a race a few
-# extra requests may pass, which is acceptable for throttling; use memcached for exact counts.
+# Rate limiting of questionnaire submissions per client (django-ratelimit), counted in the
+# default cache. The file cache is shared by every worker on the machine but its increments are
+# not atomic: under a race a few extra requests may pass, which is acceptable for throttling.
+# With REDIS_URL the counts are exact and shared by every server.
 QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT", "120/m")
 # A PDF summary costs the server about 0.7 s of CPU (WeasyPrint), two hundred questionnaire
 # pages' worth: a client may download a few a minute, not flood the server with them.
