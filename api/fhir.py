@@ -253,6 +253,15 @@ def _unanswered_warning_sign(sign: UnansweredWarningSign, canonical: Canonical) 
     return {"url": canonical.unanswered_warning_sign, "extension": parts}
 
 
+def fhir_string(text: str) -> str:
+    """``text`` as a FHIR string may hold it: whitespace other than space, tab, CR and LF (a form
+    feed in a client's field name) becomes U+FFFD, so an error about it is still valid FHIR."""
+    return "".join(
+        "\ufffd" if character.isspace() and character not in " \t\r\n" else character
+        for character in text
+    )
+
+
 def operation_outcome(issues: list[Mapping[str, str]]) -> dict[str, Any]:
     """A FHIR ``OperationOutcome``; each issue has ``severity``, ``code``, ``message`` and,
     when it concerns one field of the request, ``field``."""
@@ -262,8 +271,8 @@ def operation_outcome(issues: list[Mapping[str, str]]) -> dict[str, Any]:
             {
                 "severity": issue["severity"],
                 "code": issue["code"],
-                "details": {"text": issue["message"]},
-                **({"expression": [issue["field"]]} if issue.get("field") else {}),
+                "details": {"text": fhir_string(issue["message"])},
+                **({"expression": [fhir_string(issue["field"])]} if issue.get("field") else {}),
             }
             for issue in issues
         ],

@@ -244,3 +244,13 @@ def test_any_body_gives_a_valid_fhir_resource_never_a_server_error(client, body)
     assert response.status_code in {200, 400}
     model = QuestionnaireResponse if response.status_code == 200 else OperationOutcome
     model.model_validate(response.json())
+
+
+def test_a_field_named_with_a_form_feed_still_gives_a_valid_operation_outcome(client):
+    # Found by the property test above: FHIR strings take no whitespace but space, tab, CR, LF.
+    body = {"age": 40, "sex": "female", "\x0c": 1}
+    response = client.post(FROM_ANSWERS, json.dumps(body), content_type="application/json")
+
+    assert response.status_code == 400
+    outcome = OperationOutcome.model_validate(response.json())
+    assert any("\ufffd" in (issue.expression or [""])[0] for issue in outcome.issue)
