@@ -7,9 +7,10 @@ conditions, findings, evidence and references can be imported and exported as sp
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,21 +19,26 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
-from import_export import fields
+from django.urls import path, reverse
+from django.utils.html import format_html
+from import_export import fields, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from conditions.admin_compact import CompactInline, CompactRowForm
 from conditions.admin_publishing import PublishingAdminMixin
 from conditions.admin_reasons import ChangeReasonAdminMixin, ImportReasonAdminMixin
+from conditions.knowledge_file import SHARE_TOLERANCE
 from conditions.models import (
     AgeBand,
     Condition,
+    ConditionForm,
     ConditionPrior,
     DurationEvidence,
     Evidence,
     Finding,
+    FindingFrequency,
+    FormEvidence,
     KnowledgeBaseVersion,
     Population,
     QuestionnaireSection,
@@ -138,6 +144,75 @@ class EvidenceResource(SpreadsheetResource):
             "finding",
             "population",
             "probability",
+            "specificity",
+            "reference",
+            "expert_estimate",
+            "note",
+        )
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+class FormOfConditionWidget(widgets.ForeignKeyWidget):
+    """A form named by its code, within the condition named in the row's ``condition`` column."""
+
+    def __init__(self) -> None:
+        super().__init__(ConditionForm, "code")
+
+    def get_lookup_kwargs(self, value: Any, row: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"code": value, "condition__code": (row or {}).get("condition")}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        try:
+            return super().clean(value, row, **kwargs)
+        except ConditionForm.DoesNotExist:
+            condition = (row or {}).get("condition")
+            raise ValueError(
+                f"condition '{condition}' has no form with code '{value}'; add the form on the "
+                "condition's page first"
+            ) from None
+
+
+class ConditionFormResource(SpreadsheetResource):
+    condition = _by_key("condition", Condition, "code")
+    reference = _by_key("reference", Reference, "key")
+
+    class Meta:
+        model = ConditionForm
+        import_id_fields = ("condition", "code")
+        fields = (
+            "condition",
+            "code",
+            "name",
+            "description",
+            "share",
+            "reference",
+            "expert_estimate",
+            "note",
+        )
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+class FormEvidenceResource(SpreadsheetResource):
+    # The form is named by the condition's code and its own: two columns.
+    condition = fields.Field(
+        attribute="form__condition__code", column_name="condition", readonly=True
+    )
+    form = fields.Field(attribute="form", column_name="form", widget=FormOfConditionWidget())
+    finding = _by_key("finding", Finding, "code")
+    reference = _by_key("reference", Reference, "key")
+
+    class Meta:
+        model = FormEvidence
+        import_id_fields = ("form", "finding", "population")
+        fields = (
+            "condition",
+            "form",
+            "finding",
+            "population",
+            "probability",
+            "specificity",
             "reference",
             "expert_estimate",
             "note",
@@ -175,8 +250,9 @@ class SourcedRow(SourceReviewForm, CompactRowForm):
     (the question is asked under the row)."""
 
 
-class EvidenceRowOfCondition(SourcedRow):
-    """An evidence row on its condition's page: under its finding's questionnaire section."""
+class EvidenceRowOfForm(SourcedRow):
+    """An evidence row on the page of its form of a condition: its finding shown with the
+    question."""
 
     identity_fields = ("finding", "population")
 
@@ -184,6 +260,10 @@ class EvidenceRowOfCondition(SourcedRow):
         if name == "finding":
             return self.instance.finding.code, self.instance.finding.question
         return super().identity_text(name)
+
+
+class EvidenceRowOfCondition(EvidenceRowOfForm):
+    """An evidence row on its condition's page: under its finding's questionnaire section."""
 
     @property
     def group_label(self) -> str:
@@ -201,17 +281,39 @@ class EvidenceRowOfFinding(SourcedRow):
         return super().identity_text(name)
 
 
-class EvidenceInline(CompactInline):
+def likelihood_ratios_text(row: FindingFrequency | None) -> str:
+    """The LR+ and LR− a row's sensitivity and specificity imply, or "" without a specificity."""
+    ratios = row.likelihood_ratios if row is not None else None
+    if ratios is None:
+        return ""
+    positive, negative = ratios
+    return f"LR+ {positive:.2f} · LR− {negative:.2f}"
+
+
+class LikelihoodRatiosAdminMixin:
+    """Shows, beside a row's specificity, the likelihood ratios it implies with the sensitivity
+    (read-only: they follow from the two figures)."""
+
+    @admin.display(description="LR+ · LR− implied")
+    def implied_likelihood_ratios(self, row: FindingFrequency | None) -> str:
+        return likelihood_ratios_text(row)
+
+
+FREQUENCY_FIELDS = ("probability", "specificity", "implied_likelihood_ratios")
+
+
+class EvidenceInline(LikelihoodRatiosAdminMixin, CompactInline):
     """Evidence rows edited on the page of their condition or of their finding."""
 
     model = Evidence
     joined = ("condition", "finding")
+    readonly_fields = ("implied_likelihood_ratios",)
 
 
 class EvidenceOnConditionInline(EvidenceInline):
     fk_name = "condition"
     form = EvidenceRowOfCondition
-    fields = ("finding", "population", "probability", *SOURCE_FIELDS)
+    fields = ("finding", "population", *FREQUENCY_FIELDS, *SOURCE_FIELDS)
     autocomplete_fields = ("finding", "reference")
     verbose_name = "evidence: how often people with this condition answer yes"
     verbose_name_plural = verbose_name
@@ -232,7 +334,7 @@ class EvidenceOnConditionInline(EvidenceInline):
 class EvidenceOnFindingInline(EvidenceInline):
     fk_name = "finding"
     form = EvidenceRowOfFinding
-    fields = ("condition", "population", "probability", *SOURCE_FIELDS)
+    fields = ("condition", "population", *FREQUENCY_FIELDS, *SOURCE_FIELDS)
     autocomplete_fields = ("condition", "reference")
     verbose_name = "evidence: how often people with each condition answer yes"
     verbose_name_plural = verbose_name
@@ -259,6 +361,104 @@ class DurationEvidenceInline(CompactInline):
     fields = ("le_2_weeks", "ge_6_weeks", "ge_12_weeks", *SOURCE_FIELDS)
     autocomplete_fields = ("reference",)
     max_num = 1
+
+
+def forms_share_problem(shares: list[float]) -> str | None:
+    """What is wrong with the shares of one condition's forms, in the curator's words, or None.
+
+    A condition has no forms, or at least two whose shares add up to 1 (within
+    ``knowledge_file.SHARE_TOLERANCE``); publishing checks the same (knowledge_file.validate).
+    """
+    if not shares:
+        return None
+    if len(shares) < 2:
+        return (
+            "A condition with forms needs at least two of them: one form would be the "
+            "condition itself. Add another form, or delete this one."
+        )
+    total = sum(shares)
+    if abs(total - 1) > SHARE_TOLERANCE:
+        return (
+            f"The shares of the forms add up to {round(total, 4):g}, not 1: together the forms "
+            "are every case of the condition. Change them so that they add up to 1; the drafts "
+            "cannot be published until they do."
+        )
+    return None
+
+
+class ConditionFormFormSet(BaseInlineFormSet):
+    """The forms of a condition, all on its page: their shares must add up to 1."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        shares = [
+            form.cleaned_data["share"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("share") is not None
+        ]
+        problem = forms_share_problem(shares)
+        if problem:
+            raise ValidationError(problem)
+
+
+class FormRow(SourcedRow):
+    identity_fields = ("code",)
+
+
+class ConditionFormInline(CompactInline):
+    """The forms of a condition on its page, each with its share; each form's own evidence is
+    edited on the form's page (the link in its row)."""
+
+    model = ConditionForm
+    form = FormRow
+    formset = ConditionFormFormSet
+    joined = ("condition",)
+    fields = ("code", "name", "description", "share", *SOURCE_FIELDS, "own_evidence")
+    readonly_fields = ("own_evidence",)
+    autocomplete_fields = ("reference",)
+    verbose_name = "form of this condition, with its share of the cases"
+    verbose_name_plural = "forms: the condition as a mixture of distinct forms (shares add up to 1)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(evidence_count=models.Count("evidence"))
+
+    @admin.display(description="own evidence")
+    def own_evidence(self, form: ConditionForm | None) -> str:
+        if form is None or form.pk is None:
+            return "(save first)"
+        count = getattr(form, "evidence_count", None)
+        if count is None:
+            count = form.evidence.count()
+        url = reverse("admin:conditions_conditionform_change", args=[form.pk])
+        return format_html('<a href="{}">{} row{}: edit</a>', url, count, "" if count == 1 else "s")
+
+
+class FormEvidenceInline(LikelihoodRatiosAdminMixin, CompactInline):
+    """A form's own evidence rows; a finding without a row here uses the condition's row."""
+
+    model = FormEvidence
+    form = EvidenceRowOfForm
+    joined = ("form__condition", "finding")
+    fields = ("finding", "population", *FREQUENCY_FIELDS, *SOURCE_FIELDS)
+    readonly_fields = ("implied_likelihood_ratios",)
+    autocomplete_fields = ("finding", "reference")
+    verbose_name = "evidence of this form: how often people with it answer yes"
+    verbose_name_plural = (
+        "evidence of this form: how often people with it answer yes (a finding without a row "
+        "here uses the condition's row)"
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(population_position=_in_order_of("population", Population.values))
+            .order_by("finding__code", "population_position")
+        )
 
 
 class RedFlagCriterionFormSet(BaseInlineFormSet):
@@ -435,7 +635,12 @@ class ConditionAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
         models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
         models.FloatField: {"widget": forms.NumberInput(attrs={"step": "any", "class": "figure"})},
     }
-    inlines = [DurationEvidenceInline, ConditionPriorInline, EvidenceOnConditionInline]
+    inlines = [
+        DurationEvidenceInline,
+        ConditionPriorInline,
+        ConditionFormInline,
+        EvidenceOnConditionInline,
+    ]
 
     class Media:
         css = {"all": ["conditions/admin.css"]}
@@ -459,21 +664,107 @@ class DurationEvidenceAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
     autocomplete_fields = ("condition", "reference")
 
 
+EVIDENCE_FIELDSETS = (
+    (None, {"fields": ("finding", "population")}),
+    (
+        "How often people answer yes",
+        {"fields": ("probability", "specificity", "implied_likelihood_ratios")},
+    ),
+    ("Source", {"fields": SOURCE_FIELDS}),
+)
+
+
+class SpecificityListFilter(admin.SimpleListFilter):
+    title = "specificity"
+    parameter_name = "specificity"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("given", "given (a study of hip pain)"), ("none", "not given")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in {"given", "none"}:
+            return queryset.filter(specificity__isnull=self.value() == "none")
+        return queryset
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
+class EvidenceAdmin(LikelihoodRatiosAdminMixin, SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
     resource_classes = [EvidenceResource]
     list_display = (
         "condition",
         "finding",
         "population",
         "probability",
+        "specificity",
         "reference",
         "expert_estimate",
     )
-    list_filter = ("population", "expert_estimate", "condition__category", "condition")
+    list_filter = (
+        "population",
+        "expert_estimate",
+        SpecificityListFilter,
+        "condition__category",
+        "condition",
+    )
     search_fields = ("condition__code", "condition__name", "finding__code", "note")
     list_select_related = ("condition", "finding", "reference")
     autocomplete_fields = ("condition", "finding", "reference")
+    readonly_fields = ("implied_likelihood_ratios",)
+    fieldsets = (
+        (None, {"fields": ("condition", *EVIDENCE_FIELDSETS[0][1]["fields"])}),
+        *EVIDENCE_FIELDSETS[1:],
+    )
+
+
+@admin.register(ConditionForm)
+class ConditionFormAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
+    """A form of a condition: its share, and its own evidence rows."""
+
+    resource_classes = [ConditionFormResource]
+    list_display = ("condition", "code", "name", "share", "reference", "expert_estimate")
+    list_filter = ("expert_estimate", "condition")
+    search_fields = ("condition__code", "condition__name", "code", "name", "note")
+    list_select_related = ("condition", "reference")
+    autocomplete_fields = ("condition", "reference")
+    fieldsets = (
+        (None, {"fields": ("condition", ("code", "name"), "description")}),
+        ("Share of the condition's cases", {"fields": ("share", *SOURCE_FIELDS)}),
+    )
+    inlines = [FormEvidenceInline]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        condition = form.instance.condition
+        problem = forms_share_problem(list(condition.forms.values_list("share", flat=True)))
+        if problem:
+            # Saved all the same: the shares are changed one form at a time here (or all at
+            # once on the condition's page); publishing refuses them until they add up.
+            self.message_user(request, f"{condition.name}: {problem}", messages.WARNING)
+
+
+@admin.register(FormEvidence)
+class FormEvidenceAdmin(
+    LikelihoodRatiosAdminMixin, SourceReviewAdminMixin, SpreadsheetHistoryAdmin
+):
+    resource_classes = [FormEvidenceResource]
+    list_display = (
+        "form",
+        "finding",
+        "population",
+        "probability",
+        "specificity",
+        "reference",
+        "expert_estimate",
+    )
+    list_filter = ("population", "expert_estimate", SpecificityListFilter, "form__condition")
+    search_fields = ("form__condition__code", "form__code", "finding__code", "note")
+    list_select_related = ("form__condition", "finding", "reference")
+    autocomplete_fields = ("finding", "reference")
+    readonly_fields = ("implied_likelihood_ratios",)
+    fieldsets = (
+        (None, {"fields": ("form", *EVIDENCE_FIELDSETS[0][1]["fields"])}),
+        *EVIDENCE_FIELDSETS[1:],
+    )
 
 
 @admin.register(RedFlagRule)

@@ -32,10 +32,12 @@ from django.http import HttpRequest
 
 from conditions.models import (
     Condition,
+    ConditionForm,
     ConditionPrior,
     DurationEvidence,
     Evidence,
     Finding,
+    FormEvidence,
     ScoringPolicy,
 )
 
@@ -75,7 +77,9 @@ class SourcedFigures:
 
 
 SOURCED_FIGURES: dict[type[models.Model], SourcedFigures] = {
-    Evidence: SourcedFigures(("probability",)),
+    Evidence: SourcedFigures(("probability", "specificity")),
+    FormEvidence: SourcedFigures(("probability", "specificity")),
+    ConditionForm: SourcedFigures(("share",)),
     ConditionPrior: SourcedFigures(("probability",)),
     DurationEvidence: SourcedFigures(("le_2_weeks", "ge_6_weeks", "ge_12_weeks")),
     Finding: SourcedFigures(("baseline_adult", "baseline_child"), prefix="baseline_"),
@@ -265,14 +269,20 @@ def source_not_updated(model: type[models.Model]) -> models.Expression:
     """Per row of a change list: whether a figure of it changed without its source.
 
     A condition counts its own share of women and the figures edited on its page: evidence,
-    priors and duration (one subquery each, not a query per row).
+    priors, duration and its forms' shares, and its forms' evidence (one subquery each, not a
+    query per row); a form counts its own evidence.
     """
     own = Q(**{SOURCED_FIGURES[model].flag: True})
     if model is Condition:
-        for figures in (Evidence, ConditionPrior, DurationEvidence):
+        for figures in (Evidence, ConditionPrior, DurationEvidence, ConditionForm):
             own |= Exists(
                 figures.objects.filter(condition=OuterRef("pk"), source_needs_review=True)
             )
+        own |= Exists(
+            FormEvidence.objects.filter(form__condition=OuterRef("pk"), source_needs_review=True)
+        )
+    if model is ConditionForm:
+        own |= Exists(FormEvidence.objects.filter(form=OuterRef("pk"), source_needs_review=True))
     return ExpressionWrapper(own, output_field=models.BooleanField())
 
 

@@ -69,9 +69,9 @@ def test_evidence_exported_as_csv_names_conditions_and_findings_by_code(loaded):
     exported = EvidenceResource().export().csv
 
     assert exported.splitlines()[0] == (
-        "condition,finding,population,probability,reference,expert_estimate,note"
+        "condition,finding,population,probability,specificity,reference,expert_estimate,note"
     )
-    assert "septic_arthritis,fever,all,0.3" in exported
+    assert "septic_arthritis,fever,all,0.3," in exported
 
 
 def test_evidence_imported_from_csv_updates_the_matching_row(loaded):

@@ -77,7 +77,7 @@ def test_the_preview_is_short_whatever_the_number_of_unchanged_rows(
 
 def test_a_new_row_is_listed_with_its_values(admin_client, thirty_evidence_rows):
     FindingFactory(code="night_pain")
-    new_row = "septic_arthritis,night_pain,all,0.25,,1,est. from the case series"
+    new_row = "septic_arthritis,night_pain,all,0.25,,,1,est. from the case series"
 
     response = import_preview(
         admin_client, "evidence", exported_with(lambda rows: [*rows, new_row])
