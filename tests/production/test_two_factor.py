@@ -350,3 +350,12 @@ def test_create_staff_user_says_what_the_second_factor_asks(monkeypatch, role, s
     output = io.StringIO()
     call_command("create_staff_user", "ann", role, stdout=output)
     assert said in output.getvalue()
+
+
+def test_superusers_see_staff_apps_in_the_admin_without_their_secrets(admin_client):
+    device = authenticator(ReviewerFactory(username="rita"))
+    response = admin_client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert response.status_code == 200
+    assert "rita" in text(response)
+    page = text(admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])))
+    assert device.key not in page
