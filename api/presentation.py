@@ -1,8 +1,9 @@
 """The JSON shape of the published questionnaire, the conditions and an assessment.
 
 No scoring happens here: the engine decides, this module copies its results into plain data. The
-words (likelihood bands, the advice for each level, the step titles and the about-you questions)
-are the patient pages' own, imported from the questionnaire app, so both say the same.
+words (likelihood bands, the advice for each level, the reasons as statements, the step titles and
+the about-you questions) are the patient pages' own, from ``questionnaire.wording``, so both say
+the same.
 """
 
 from __future__ import annotations
@@ -12,10 +13,18 @@ from typing import Any
 
 from api.coding import condition_codes_from_text
 from conditions.choices import AnswerType
-from conditions.engine import Assessment, Condition, Contribution, KnowledgeBase, RankedCondition
+from conditions.engine import (
+    Assessment,
+    Condition,
+    Contribution,
+    KnowledgeBase,
+    RankedCondition,
+    conditions_that_fit,
+)
 from conditions.engine.answers import MAX_AGE, MAX_DURATION_WEEKS, MIN_AGE
+from conditions.engine.explanation import FittingCondition, fit_of
+from questionnaire import wording
 from questionnaire.forms import AboutYouForm
-from questionnaire.presentation import URGENCY_CARDS, likelihood_band
 from questionnaire.steps import FINDING_STEPS
 
 DISCLAIMER = (
@@ -119,8 +128,10 @@ def condition_payload(condition: Condition) -> dict[str, Any]:
 
 def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:
     """The engine's assessment as plain data, with the disclaimer."""
-    card = URGENCY_CARDS[assessment.triage]
-    other_words, _blocks = likelihood_band(assessment.other_causes)
+    card = wording.URGENCY_CARDS[assessment.triage]
+    thresholds = knowledge_base.result_thresholds
+    other_words, _blocks = wording.likelihood(fit_of(assessment.other_causes, thresholds))
+    fitting = {fits.code: fits for fits in conditions_that_fit(assessment, thresholds)}
     return {
         "knowledge_base_version": assessment.knowledge_base_version,
         "triage": str(assessment.triage),
@@ -150,7 +161,8 @@ def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) ->
         # The engine explains the first conditions and every one that is not negligible; the
         # rest of a very large knowledge base is counted, not listed.
         "conditions": [
-            _ranked_condition(ranked, knowledge_base) for ranked in assessment.conditions.explained
+            _ranked_condition(ranked, knowledge_base, fitting.get(ranked.code))
+            for ranked in assessment.conditions.explained
         ],
         "unlisted_conditions": len(assessment.conditions) - len(assessment.conditions.explained),
         "other_causes": {
@@ -164,8 +176,12 @@ def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) ->
     }
 
 
-def _ranked_condition(ranked: RankedCondition, knowledge_base: KnowledgeBase) -> dict[str, Any]:
-    words, _blocks = likelihood_band(ranked.probability)
+def _ranked_condition(
+    ranked: RankedCondition, knowledge_base: KnowledgeBase, fits: FittingCondition | None
+) -> dict[str, Any]:
+    words, _blocks = wording.likelihood(
+        fit_of(ranked.probability, knowledge_base.result_thresholds)
+    )
     return {
         "code": ranked.code,
         "name": ranked.name,
@@ -175,6 +191,17 @@ def _ranked_condition(ranked: RankedCondition, knowledge_base: KnowledgeBase) ->
         "likelihood": words,
         "codes": _codes_of(knowledge_base.condition(ranked.code)),
         "explanation": _explanation(ranked.contributions),
+        "fits": fits is not None,
+        "reasons": [
+            {
+                "finding": reason.finding,
+                "answer": reason.answer if isinstance(reason.answer, bool) else str(reason.answer),
+                "direction": str(reason.direction),
+                "likelihood_ratio": reason.likelihood_ratio,
+                "statement": wording.statement(reason, knowledge_base),
+            }
+            for reason in (fits.reasons if fits is not None else ())
+        ],
     }
 
 

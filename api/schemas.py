@@ -94,6 +94,27 @@ class ContributionOut(BaseModel):
     likelihood_ratio: float = Field(description="Above 1 the answer supports the condition.")
 
 
+class ReasonOut(BaseModel):
+    """An answer that moves a listed condition noticeably, as the result page gives it."""
+
+    finding: str = Field(description='A finding code, or "duration".')
+    answer: bool | str = Field(
+        description="The answer given: true or false, or for the duration its range."
+    )
+    direction: Literal["for", "against"] = Field(
+        description="for: makes the condition more likely; against: less likely."
+    )
+    likelihood_ratio: float = Field(
+        description=(
+            "Its strength: at least the scoring policy's reason_likelihood_ratio (for), or at "
+            "most its inverse (against)."
+        )
+    )
+    statement: str = Field(
+        description='What the person said, in the result page\'s words ("You have had a fever").'
+    )
+
+
 class RankedConditionOut(BaseModel):
     """A condition that fits the answers, with its explanation."""
 
@@ -106,6 +127,18 @@ class RankedConditionOut(BaseModel):
     codes: list[CodingOut] = Field(description="ICD-10 and SNOMED CT codes, where confirmed.")
     explanation: list[ContributionOut] = Field(
         description="The answers that moved the score, strongest first."
+    )
+    fits: bool = Field(
+        description=(
+            "Listed on the result page: ranked first (ahead of other causes), or at the scoring "
+            "policy's fits_probability or more."
+        )
+    )
+    reasons: list[ReasonOut] = Field(
+        description=(
+            "For a condition that fits: the answers that move it noticeably, strongest first, "
+            "as statements; empty otherwise."
+        )
     )
 
 
@@ -285,3 +318,40 @@ class ConditionDetailOut(ConditionOut):
     """One published condition, with the version it comes from."""
 
     knowledge_base_version: int
+
+
+# --- the adaptive interview (POST /api/v1/interview) -------------------------------------------
+
+StopReasonName = Literal[
+    "not_yet",
+    "confident",
+    "nothing_useful_left",
+    "nothing_can_change",
+    "maximum_reached",
+    "all_asked",
+]
+
+
+class InterviewQuestionOut(FindingOut):
+    """A question to ask now; ``warning_sign`` when it is asked first because it could make the
+    level more urgent."""
+
+    warning_sign: bool
+
+
+class InterviewOut(BaseModel):
+    """The next questions to ask, or that the interview may stop, with the assessment so far."""
+
+    knowledge_base_version: int
+    should_stop: bool = Field(
+        description="True when the answers are clear enough: show the assessment as the result."
+    )
+    stop_reason: StopReasonName
+    questions_asked: int = Field(description="So far, age, sex and duration included.")
+    questions: list[InterviewQuestionOut] = Field(
+        description=(
+            "The next page of questions (empty when should_stop). Send each answer back in "
+            "findings: true, false, or null for not sure (a finding left out was not asked)."
+        )
+    )
+    assessment: AssessmentOut = Field(description="What the answers so far give.")

@@ -80,6 +80,8 @@ class FindingResource(SpreadsheetResource):
             "code",
             "question",
             "help_text",
+            "statement_yes",
+            "statement_no",
             "answer_type",
             "section",
             "order",
@@ -544,7 +546,36 @@ class ScoringPolicyAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
         "baseline_ge_12_weeks",
     )
     list_select_related = ("baseline_duration_reference",)
-    autocomplete_fields = ("baseline_duration_reference",)
+    autocomplete_fields = ("baseline_duration_reference", "result_thresholds_reference")
+    fieldsets = (
+        (None, {"fields": ("plausible_probability",)}),
+        (
+            "Baseline duration: how long anyone with hip pain has had it",
+            {
+                "fields": (
+                    "baseline_le_2_weeks",
+                    "baseline_ge_6_weeks",
+                    "baseline_ge_12_weeks",
+                    "baseline_duration_reference",
+                    "baseline_duration_expert_estimate",
+                    "baseline_duration_note",
+                )
+            },
+        ),
+        (
+            "The result page: which conditions are listed and which answers are reasons",
+            {
+                "fields": (
+                    "fits_probability",
+                    "fits_well_probability",
+                    "reason_likelihood_ratio",
+                    "result_thresholds_reference",
+                    "result_thresholds_expert_estimate",
+                    "result_thresholds_note",
+                )
+            },
+        ),
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # There is exactly one scoring policy; it is edited, never added twice.
@@ -579,6 +610,16 @@ class FindingAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
     autocomplete_fields = ("baseline_reference", "implies", "follow_up_for")
     fieldsets = (
         (None, {"fields": ("code", "question", "help_text", "answer_type")}),
+        (
+            "As a reason on the result page",
+            {
+                "fields": ("statement_yes", "statement_no"),
+                "description": (
+                    "What the person said, in a sentence addressed to them, shown when this "
+                    "answer makes a condition noticeably more or less likely."
+                ),
+            },
+        ),
         ("Where it is asked", {"fields": ("section", "order", "min_age", "max_age")}),
         (
             "Triage and scoring",

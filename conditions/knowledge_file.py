@@ -245,6 +245,21 @@ class Probability(Kind):
 
 
 @dataclass(frozen=True)
+class LikelihoodRatio(Kind):
+    """A likelihood ratio of 1 or more (its inverse, at most 1, is meant with it)."""
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{value!r} is not a number"
+        if not 1 <= value < math.inf:
+            return f"{value} is not a number of 1 or more"
+        return None
+
+    def clean(self, value: Any) -> Any:
+        return float(value)
+
+
+@dataclass(frozen=True)
 class ReferenceKey(Kind):
     nullable: bool = True
 
@@ -305,9 +320,28 @@ DURATION = {
     "ge_12_weeks": Field(Probability(exclusive=False)),
     **SOURCING,
 }
+# What the result page shows (issue 14): a condition is listed when ranked first or at
+# fits_probability or more, and "fits well" from fits_well_probability; an answer is a reason when
+# its likelihood ratio is reason_likelihood_ratio or more, or its inverse or less.
+RESULT_THRESHOLDS = {
+    "fits_probability": Field(Probability(exclusive=False)),
+    "fits_well_probability": Field(Probability(exclusive=False)),
+    "reason_likelihood_ratio": Field(LikelihoodRatio()),
+    **SOURCING,
+}
+# A document written before these were data: the figures the result page used then.
+DEFAULT_RESULT_THRESHOLDS = {
+    "fits_probability": 0.10,
+    "fits_well_probability": 0.40,
+    "reason_likelihood_ratio": 2.0,
+    "reference": None,
+    "expert_estimate": True,
+    "note": "Expert estimate: the figures the result page used before it read them (issue 14).",
+}
 SCORING = {
     "plausible_probability": Field(Probability(exclusive=False)),
     "baseline_duration": Field(Nested(DURATION)),
+    "result_thresholds": Field(Nested(RESULT_THRESHOLDS), default=DEFAULT_RESULT_THRESHOLDS),
 }
 AGE_BAND = {
     "code": Field(Text(max_length=20, required=True)),
@@ -332,6 +366,9 @@ FINDING = {
     "code": Field(_code_kind()),
     "question": Field(Text(required=True)),
     "help_text": Field(Text(), default=""),
+    # What a yes and a no say as a reason on the result page ("You have had a fever").
+    "statement_yes": Field(Text(), default=""),
+    "statement_no": Field(Text(), default=""),
     "answer_type": Field(Choice(AnswerType), default=AnswerType.YES_NO.value),
     "section": Field(Choice(QuestionnaireSection)),
     "order": Field(WholeNumber(maximum=32767), default=0),
@@ -499,6 +536,7 @@ class _Validator:
         self.check_unique_codes()
         self.check_age_bands()
         self.check_durations("scoring.baseline_duration", document["scoring"]["baseline_duration"])
+        self.check_result_thresholds(document["scoring"].get("result_thresholds"))
         for condition in document.get("conditions", []):
             self.check_condition(condition)
         self.check_other_causes()
@@ -615,6 +653,16 @@ class _Validator:
             expected_start = band["max_age"] + 1
         if expected_start != OLDEST_AGE + 1:
             self.add("age_bands", f"the last band must end at {OLDEST_AGE}")
+
+    def check_result_thresholds(self, thresholds: Mapping | None) -> None:
+        if thresholds is None:
+            return
+        if thresholds["fits_well_probability"] < thresholds["fits_probability"]:
+            self.add(
+                "scoring.result_thresholds",
+                "fits_well_probability is below fits_probability: a condition that fits well "
+                "is one that is listed",
+            )
 
     def check_durations(self, where: str, duration: Mapping) -> None:
         if duration["le_2_weeks"] + duration["ge_6_weeks"] > 1 + SUM_TOLERANCE:

@@ -365,8 +365,9 @@ class ScoringPolicy(models.Model):
         related_name="+",
         help_text=REFERENCE_HELP,
     )
+    # The defaults above are expert estimates (the figures the result page used as constants).
     result_thresholds_expert_estimate = models.BooleanField(
-        default=False, help_text=EXPERT_ESTIMATE_HELP
+        default=True, help_text=EXPERT_ESTIMATE_HELP
     )
     result_thresholds_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
 

@@ -90,6 +90,16 @@ def knowledge_base_document() -> dict[str, Any]:
                     policy.baseline_duration_note,
                 ),
             },
+            "result_thresholds": {
+                "fits_probability": policy.fits_probability,
+                "fits_well_probability": policy.fits_well_probability,
+                "reason_likelihood_ratio": policy.reason_likelihood_ratio,
+                **sourcing(
+                    policy.result_thresholds_reference_id,
+                    policy.result_thresholds_expert_estimate,
+                    policy.result_thresholds_note,
+                ),
+            },
         }
     document["age_bands"] = [
         {"code": band.code, "min_age": band.min_age, "max_age": band.max_age} for band in bands
@@ -109,6 +119,8 @@ def knowledge_base_document() -> dict[str, Any]:
             "code": finding.code,
             "question": finding.question,
             "help_text": finding.help_text,
+            "statement_yes": finding.statement_yes,
+            "statement_no": finding.statement_no,
             "answer_type": finding.answer_type,
             "section": finding.section,
             "order": finding.order,

@@ -321,6 +321,7 @@ class _KnowledgeBaseSync:
         band_ids = {code: row.pk for (code,), row in bands.items()}
         scoring = document["scoring"]
         baseline = scoring["baseline_duration"]
+        thresholds = scoring["result_thresholds"]
         self.sync(
             ScoringPolicy,
             ("id",),
@@ -331,6 +332,10 @@ class _KnowledgeBaseSync:
                     "baseline_ge_6_weeks": baseline["ge_6_weeks"],
                     "baseline_ge_12_weeks": baseline["ge_12_weeks"],
                     **self.sourcing(baseline, prefix="baseline_duration_"),
+                    "fits_probability": thresholds["fits_probability"],
+                    "fits_well_probability": thresholds["fits_well_probability"],
+                    "reason_likelihood_ratio": thresholds["reason_likelihood_ratio"],
+                    **self.sourcing(thresholds, prefix="result_thresholds_"),
                 }
             },
         )
@@ -344,6 +349,8 @@ class _KnowledgeBaseSync:
                         for name in (
                             "question",
                             "help_text",
+                            "statement_yes",
+                            "statement_no",
                             "answer_type",
                             "section",
                             "order",

@@ -2,6 +2,9 @@
 
 Views are thin: they parse input, call the engine through the published knowledge base, render.
 The wizard keeps its answers server-side in the session; ``done()`` hands them to the engine.
+A questionnaire is asked and assessed under the version it started with (kept in the wizard's
+storage at its first step). The result pages show the assessment kept when it finished, named
+in the session, whose key is rotated then (issue 14).
 """
 
 from __future__ import annotations
@@ -22,19 +25,25 @@ from django_ratelimit.decorators import ratelimit
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from conditions.engine import (
-    AnswersError,
     Assessment,
     KnowledgeBase,
+    KnowledgeBaseError,
     Triage,
     answers_from_mapping,
     assess,
 )
-from conditions.published import published_knowledge_base
+from conditions.published import (
+    NoPublishedKnowledgeBase,
+    published_knowledge_base,
+    published_knowledge_base_version,
+)
+from questionnaire import wording
 from questionnaire.answers import answer_groups_by_step, answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
 from questionnaire.fragments import shared_questions_key
+from questionnaire.models import CompletedAssessment
 from questionnaire.pdf import PdfBusy, pdf_slot, summary_as_pdf
-from questionnaire.presentation import result_context
+from questionnaire.presentation import ResultGone, result_context
 from questionnaire.services import completed_assessment_create, completed_assessment_delete
 from questionnaire.steps import (
     ABOUT_YOU,
@@ -51,6 +60,9 @@ SESSION_RESULT_KEY = "questionnaire_result"
 SESSION_ASSESSMENT_KEY = "questionnaire_assessment_id"
 RETURN_TO_CHECK = "return-to-check"
 AGE_KEY = "age"
+# The knowledge-base version the questionnaire started under, and whether it had to be replaced.
+VERSION_KEY = "knowledge_base_version"
+VERSION_REPLACED_KEY = "knowledge_base_version_replaced"
 UNKNOWN_AGE = object()
 PDF_BUSY_RETRY_SECONDS = 60
 
@@ -129,9 +141,31 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
     _knowledge_base: KnowledgeBase | None = None
 
     def knowledge_base(self) -> KnowledgeBase:
+        """The version this questionnaire started under (remembered at its first step), so that
+        a publish while someone answers changes neither their questions nor their assessment;
+        the latest when that version can no longer be loaded (noted for the result)."""
         if self._knowledge_base is None:
-            self._knowledge_base = published_knowledge_base()
+            self._knowledge_base = self._started_version()
         return self._knowledge_base
+
+    def _started_version(self) -> KnowledgeBase:
+        storage = getattr(self, "storage", None)
+        started = storage.extra_data.get(VERSION_KEY) if storage is not None else None
+        if isinstance(started, int):
+            try:
+                return published_knowledge_base_version(started)
+            except (NoPublishedKnowledgeBase, KnowledgeBaseError):
+                latest = published_knowledge_base()
+                storage.extra_data = {
+                    **storage.extra_data,
+                    VERSION_KEY: latest.version,
+                    VERSION_REPLACED_KEY: True,
+                }
+                return latest
+        latest = published_knowledge_base()
+        if storage is not None:
+            storage.extra_data = {**storage.extra_data, VERSION_KEY: latest.version}
+        return latest
 
     def questions(self):
         return questions_of(self.knowledge_base())
@@ -291,11 +325,11 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         *,
         interrupted: bool,
     ) -> HttpResponse:
-        """Keep the anonymous copy, put the result in the session, and show it."""
+        """Keep the anonymous copy, name it in a session of a new key, and show it."""
         kept = completed_assessment_create(
             answers=answers, assessment=assessment, interrupted=interrupted
         )
-        self.request.session[SESSION_ASSESSMENT_KEY] = str(kept.id)
+        version_replaced = bool(self.storage.extra_data.get(VERSION_REPLACED_KEY))
         # Answers that fired a warning sign are marked in the doctor's summary.
         warning_codes = frozenset(
             code
@@ -304,29 +338,49 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             for code in rule.warning_findings
         )
         lines = answer_lines(cleaned, self.questions(), warning_codes)
-        self.request.session[SESSION_RESULT_KEY] = {
-            "answers": answers,
-            "lines": [asdict(line) for line in lines],
-            "interrupted": interrupted,
-        }
         # Reset the wizard before anything touches the session again (formtools PR #140).
         self.storage.reset()
+        # A new session key for the result: a cookie planted or shared before (a kiosk, a
+        # family tablet) no longer reads it.
+        self.request.session.cycle_key()
+        self.request.session[SESSION_ASSESSMENT_KEY] = str(kept.id)
+        self.request.session[SESSION_RESULT_KEY] = {
+            "lines": [asdict(line) for line in lines],
+            "version_replaced": version_replaced,
+        }
         return redirect("questionnaire:result")
 
 
 def stored_result_context(request: HttpRequest) -> dict[str, Any] | None:
-    """What the result pages show for this session's stored result; None when there is none.
+    """What the result pages show of the assessment this session kept; None when there is none.
 
-    A stored result whose answers can no longer be assessed (kept by an older version of the
-    app) is forgotten: the person starts again rather than meeting an error page.
+    A result that can no longer be shown (its kept copy deleted after the retention period, or
+    kept by an older version of the app in another shape) is forgotten: the person starts again
+    rather than meeting an error page.
     """
     stored = request.session.get(SESSION_RESULT_KEY)
-    if not stored:
+    if not isinstance(stored, dict):
+        return None
+    kept = _kept_assessment(request.session.get(SESSION_ASSESSMENT_KEY))
+    try:
+        if kept is None:
+            raise ResultGone
+        context = result_context(kept, stored)
+    except ResultGone:
+        request.session.pop(SESSION_RESULT_KEY, None)
+        request.session.pop(SESSION_ASSESSMENT_KEY, None)
+        return None
+    if stored.get("version_replaced"):
+        context["version_note"] = str(wording.WIZARD_VERSION_REPLACED)
+    return context
+
+
+def _kept_assessment(assessment_id: Any) -> CompletedAssessment | None:
+    if not isinstance(assessment_id, str):
         return None
     try:
-        return result_context(stored)
-    except AnswersError:
-        del request.session[SESSION_RESULT_KEY]
+        return CompletedAssessment.objects.filter(id=assessment_id).first()
+    except ValidationError:  # not a UUID
         return None
 
 

@@ -8,6 +8,7 @@ and docs/engine.md.
 
 from .answers import Answers, AnswersError, Sex, answers_from_mapping
 from .assessment import Assessment, Contribution, RankedCondition, RankedConditions, assess
+from .explanation import Direction, Fit, FittingCondition, Reason, conditions_that_fit
 from .knowledge import (
     AgeBand,
     Condition,
@@ -18,6 +19,7 @@ from .knowledge import (
     KnowledgeBaseError,
     Population,
     RedFlagRule,
+    ResultThresholds,
 )
 from .knowledge_document import knowledge_base_from_document
 from .scoring import DurationBin
@@ -31,23 +33,29 @@ __all__ = [
     "Assessment",
     "Condition",
     "Contribution",
+    "Direction",
     "DurationBin",
     "DurationProfile",
     "Evidence",
     "Finding",
+    "Fit",
+    "FittingCondition",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "Population",
     "RankedCondition",
     "RankedConditions",
+    "Reason",
     "ReasonKind",
     "RedFlagRule",
+    "ResultThresholds",
     "Sex",
     "Triage",
     "TriageReason",
     "UnansweredWarningSign",
     "answers_from_mapping",
     "assess",
+    "conditions_that_fit",
     "knowledge_base_from_document",
     "most_urgent",
 ]

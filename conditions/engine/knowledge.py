@@ -77,6 +77,9 @@ class Finding:
     allows_not_sure: bool = True
     # Asked when that finding is answered "not sure"; its answer then counts as that finding's.
     follow_up_for: str | None = None
+    # What a yes and a no say as a reason ("You have had a fever"); empty when not written.
+    statement_yes: str = ""
+    statement_no: str = ""
 
     def baseline(self, population: Population) -> float:
         """P(yes) among all people consulting with hip pain in ``population``."""
@@ -199,6 +202,18 @@ class RedFlagRule:
         return (*self.requires_present, *self.requires_any_of)
 
 
+@dataclass(frozen=True, slots=True)
+class ResultThresholds:
+    """What the result shows (scoring policy, issue 14): a condition is listed when it ranks
+    first or reaches ``fits_probability``, and fits well from ``fits_well_probability``; an
+    answer is a reason when its likelihood ratio is at least ``reason_likelihood_ratio`` or at
+    most its inverse. The defaults are the figures of documents written before they were data."""
+
+    fits_probability: float = 0.10
+    fits_well_probability: float = 0.40
+    reason_likelihood_ratio: float = 2.0
+
+
 @dataclass(frozen=True, eq=False)
 class KnowledgeBase:
     """An immutable snapshot of one published knowledge-base version, ready for ``assess``.
@@ -216,6 +231,7 @@ class KnowledgeBase:
     conditions: tuple[Condition, ...]
     other_causes: Condition
     red_flag_rules: tuple[RedFlagRule, ...]
+    result_thresholds: ResultThresholds
     score_tables: ScoreTables = field(repr=False)
 
     def has_finding(self, code: str) -> bool:

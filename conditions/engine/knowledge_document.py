@@ -26,6 +26,7 @@ from .knowledge import (
     KnowledgeBaseError,
     Population,
     RedFlagRule,
+    ResultThresholds,
 )
 from .scoring import build_score_tables
 from .triage import Triage
@@ -50,6 +51,7 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
         scoring = document["scoring"]
         plausible_probability = float(scoring["plausible_probability"])
         baseline_duration = _duration(scoring["baseline_duration"])
+        result_thresholds = _result_thresholds(scoring.get("result_thresholds"))
     except (KeyError, TypeError, ValueError) as error:
         raise KnowledgeBaseError(f"scoring: missing or malformed {error}") from error
 
@@ -98,8 +100,29 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
         conditions=named,
         other_causes=others[0],
         red_flag_rules=rules,
+        result_thresholds=result_thresholds,
         score_tables=tables,
     )
+
+
+def _result_thresholds(entry: Mapping[str, Any] | None) -> ResultThresholds:
+    """The result page's thresholds; a document published before they were data has none."""
+    if entry is None:
+        return ResultThresholds()
+    thresholds = ResultThresholds(
+        fits_probability=float(entry["fits_probability"]),
+        fits_well_probability=float(entry["fits_well_probability"]),
+        reason_likelihood_ratio=float(entry["reason_likelihood_ratio"]),
+    )
+    if not (
+        0.0 <= thresholds.fits_probability <= thresholds.fits_well_probability <= 1.0
+        and 1.0 <= thresholds.reason_likelihood_ratio < math.inf
+    ):
+        raise ValueError(
+            "result_thresholds: 0 ≤ fits_probability ≤ fits_well_probability ≤ 1 and "
+            "reason_likelihood_ratio ≥ 1"
+        )
+    return thresholds
 
 
 def _parse_all(
@@ -143,6 +166,8 @@ def _finding(entry: Mapping[str, Any]) -> Finding:
         implies=entry.get("implies") or None,
         allows_not_sure=bool(entry.get("allows_not_sure", True)),
         follow_up_for=entry.get("follow_up_for") or None,
+        statement_yes=str(entry.get("statement_yes") or ""),
+        statement_no=str(entry.get("statement_no") or ""),
     )
 
 

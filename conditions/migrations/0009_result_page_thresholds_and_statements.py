@@ -19,7 +19,7 @@ EXISTING_NOTE = (
 
 def source_existing_policy(apps, schema_editor):
     apps.get_model("conditions", "ScoringPolicy").objects.update(
-        result_thresholds_expert_estimate=True, result_thresholds_note=EXISTING_NOTE
+        result_thresholds_note=EXISTING_NOTE
     )
 
 
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             model_name="historicalscoringpolicy",
             name="result_thresholds_expert_estimate",
             field=models.BooleanField(
-                default=False,
+                default=True,
                 help_text="Tick when no study gives this number directly (the clinical files say “est.” or “expert estimate”). It may still be anchored on the reference.",
             ),
         ),
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
             model_name="scoringpolicy",
             name="result_thresholds_expert_estimate",
             field=models.BooleanField(
-                default=False,
+                default=True,
                 help_text="Tick when no study gives this number directly (the clinical files say “est.” or “expert estimate”). It may still be anchored on the reference.",
             ),
         ),

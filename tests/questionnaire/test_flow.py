@@ -59,7 +59,11 @@ def test_an_emergency_interrupts_before_any_further_question(post_step, client, 
     response = post_step("warning_signs", answers, follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == "/result/"
-    assert "Call 999 or go to A&amp;E now" in page
+    assert "Call 999 now" in page
+    # Call first, as a tap-to-call link, then A&E, once.
+    call = page.index('<a class="care-card__call" href="tel:999">Call 999</a>')
+    assert page.count("A&amp;E") == 1
+    assert call < page.index("A&amp;E")
     assert "We stopped the questions early" in page
 
 

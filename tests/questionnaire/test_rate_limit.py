@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.questionnaire.kept import keep_result
+
 
 @pytest.mark.django_db
 def test_too_many_submissions_get_a_calm_page_that_keeps_the_answers(
@@ -26,9 +28,7 @@ def test_too_many_submissions_get_a_calm_page_that_keeps_the_answers(
 
 @pytest.mark.django_db
 def test_too_many_pdf_summaries_get_the_calm_page(client, published, post_step, settings):
-    session = client.session
-    session["questionnaire_result"] = {"answers": {"age": 40, "sex": "male"}, "lines": []}
-    session.save()
+    keep_result(client, {"age": 40, "sex": "male"})
     settings.RATELIMIT_ENABLE = True
     settings.SUMMARY_PDF_RATE_LIMIT = "1/m"
     cache.clear()

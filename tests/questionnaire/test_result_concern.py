@@ -1,8 +1,9 @@
 """Issue 13 on the pages: a result set by a red flag leads with its concern, and warning signs
 left unanswered are named under the care card, on the result page and in the doctor's summary.
 
-The result is put into the session as the questionnaire's last step puts it (answers, summary
-lines, interrupted), so these tests do not depend on how the steps ask their questions.
+The result is kept and named in the session as the questionnaire's last step does it (the kept
+assessment, the summary's lines), so these tests do not depend on how the steps ask their
+questions.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from questionnaire.views import SESSION_RESULT_KEY
+from questionnaire.views import SESSION_ASSESSMENT_KEY, SESSION_RESULT_KEY
+from tests.questionnaire.kept import keep_result
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +40,7 @@ NOT_SURE_OF_ANYTHING = {"age": 55, "sex": "female", "duration_weeks": 1, "findin
 
 
 def with_result(client: Client, answers: dict[str, Any], **stored: Any) -> None:
-    session = client.session
-    session[SESSION_RESULT_KEY] = {
-        "answers": answers,
-        "lines": [],
-        "interrupted": False,
-        **stored,
-    }
-    session.save()
+    keep_result(client, answers, **stored)
 
 
 def page(client: Client, url: str) -> str:
@@ -78,7 +73,7 @@ def test_numbness_between_the_legs_leads_with_cauda_equina_before_any_condition(
     main = main_html(page(client, url))
 
     concern = position(main, f"These symptoms could be a sign of {CAUDA_EQUINA}.")
-    assert position(main, "Call 999 or go to A&E now") < concern
+    assert position(main, "Call 999 now") < concern
     first_condition = position(main, '<section class="condition"')
     assert concern < position(main, "Other things a doctor will consider") < first_condition
     assert "What might be causing your pain" not in main
@@ -116,7 +111,7 @@ def test_unanswered_warning_signs_come_right_under_the_care_card_with_their_leve
     signs = position(text, "Warning signs you did not tell us about")
     assert card < signs < position(text, "What might be causing your pain")
     # The level each would bring, in words (and a hidden prefix, colour never the only cue).
-    assert position(text, "Immediate action required: Call 999 or go to A&E now") > signs
+    assert position(text, "Immediate action required: Call 999 now") > signs
     assert "If you have had a fall or injury and cannot stand or put weight on the leg" in text
     assert "You did not tell us:" in text
     assert "Have you had a fall, accident or injury to your hip in the last few weeks?" in text
@@ -134,7 +129,7 @@ def test_unanswered_warning_signs_are_listed_for_the_doctor(client, published):
     signs = position(text, "Warning signs not answered")
     assert signs < position(text, "Answers")
     assert position(text, "a broken hip") > signs
-    assert position(text, "Call 999 or go to A&E now") > signs
+    assert position(text, "Call 999 now") > signs
 
 
 def test_an_answered_emergency_names_no_unanswered_warning_sign(client, published):
@@ -170,8 +165,8 @@ def test_the_summary_pdf_renders_with_the_concern(client, published):
 @pytest.mark.parametrize(
     "stored",
     [
-        pytest.param({}, id="only the answers (no lines, no interrupted)"),
-        pytest.param({"lines": None, "interrupted": None}, id="lines and interrupted null"),
+        pytest.param({}, id="no lines"),
+        pytest.param({"lines": None, "version_replaced": None}, id="lines null"),
         pytest.param({"lines": ["not a line", 3]}, id="lines that are not rows"),
         pytest.param(
             {
@@ -186,17 +181,43 @@ def test_the_summary_pdf_renders_with_the_concern(client, published):
 )
 @pytest.mark.parametrize("url", ["/result/", "/result/summary/"])
 def test_a_result_stored_before_this_change_still_renders(client, published, stored, url):
+    with_result(client, NOT_SURE_OF_ANYTHING)
     session = client.session
-    session[SESSION_RESULT_KEY] = {"answers": NOT_SURE_OF_ANYTHING, **stored}
+    session[SESSION_RESULT_KEY] = stored
     session.save()
 
     assert "Warning signs" in main_text(page(client, url))
 
 
-def test_a_finding_the_published_version_no_longer_has_is_left_out(client, published):
-    answers = {**CAUDA_EQUINA_ANSWERS, "findings": {**CAUDA_EQUINA_ANSWERS["findings"]}}
-    answers["findings"]["a_finding_since_removed"] = True
-    with_result(client, answers)
+@pytest.mark.parametrize("url", ["/result/", "/result/summary/", "/result/summary.pdf"])
+def test_a_result_stored_without_its_kept_assessment_starts_again(client, published, url):
+    # The session of an older version of the app held the answers, not the kept assessment:
+    # nothing says which assessment was decided, so the person starts again.
+    session = client.session
+    session[SESSION_RESULT_KEY] = {"answers": NOT_SURE_OF_ANYTHING, "lines": []}
+    session.save()
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert SESSION_RESULT_KEY not in client.session
+
+
+def test_a_deleted_kept_assessment_starts_again(client, published):
+    kept = keep_result(client, NOT_SURE_OF_ANYTHING)
+    kept.delete()  # the retention limit passed
+
+    response = client.get("/result/")
+
+    assert response["Location"] == "/"
+    assert SESSION_ASSESSMENT_KEY not in client.session
+
+
+def test_a_finding_the_explaining_version_no_longer_has_is_left_out(client, published):
+    kept = keep_result(client, CAUDA_EQUINA_ANSWERS)
+    kept.answers["findings"]["a_finding_since_removed"] = True
+    kept.save()
 
     text = main_text(page(client, "/result/"))
 
