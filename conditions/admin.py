@@ -252,7 +252,39 @@ class SourcedRow(SourceReviewForm, CompactRowForm):
     (the question is asked under the row)."""
 
 
-class EvidenceRowOfForm(SourcedRow):
+class SpecificityInput(forms.NumberInput):
+    """A compact row's specificity, with the LR+ and LR− it implies (as saved) under it."""
+
+    def __init__(self, ratios: str = "") -> None:
+        super().__init__(attrs={"step": "any", "class": "figure"})
+        self.ratios = ratios
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        html = super().render(name, value, attrs, renderer)
+        if not self.ratios:
+            return html
+        return format_html(
+            '{}<span class="implied-ratios" title="{}">{}</span>',
+            html,
+            "What the sensitivity (probability) and specificity imply: a yes multiplies the "
+            "odds by LR+, a no by LR−.",
+            self.ratios,
+        )
+
+
+class StudyFigureRow(SourcedRow):
+    """An evidence row (a condition's or a form's): its specificity shows the likelihood
+    ratios it implies."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "specificity" in self.fields:
+            self.fields["specificity"].widget = SpecificityInput(
+                likelihood_ratios_text(self.instance)
+            )
+
+
+class EvidenceRowOfForm(StudyFigureRow):
     """An evidence row on the page of its form of a condition: its finding shown with the
     question."""
 
@@ -274,7 +306,7 @@ class EvidenceRowOfCondition(EvidenceRowOfForm):
         return self.instance.finding.get_section_display()
 
 
-class EvidenceRowOfFinding(SourcedRow):
+class EvidenceRowOfFinding(StudyFigureRow):
     identity_fields = ("condition", "population")
 
     def identity_text(self, name: str) -> tuple[str, str]:
@@ -301,15 +333,15 @@ class LikelihoodRatiosAdminMixin:
         return likelihood_ratios_text(row)
 
 
-FREQUENCY_FIELDS = ("probability", "specificity", "implied_likelihood_ratios")
+# On compact rows the likelihood ratios are shown under the specificity (SpecificityInput).
+FREQUENCY_FIELDS = ("probability", "specificity")
 
 
-class EvidenceInline(LikelihoodRatiosAdminMixin, CompactInline):
+class EvidenceInline(CompactInline):
     """Evidence rows edited on the page of their condition or of their finding."""
 
     model = Evidence
     joined = ("condition", "finding")
-    readonly_fields = ("implied_likelihood_ratios",)
 
 
 class EvidenceOnConditionInline(EvidenceInline):
@@ -407,20 +439,50 @@ class ConditionFormFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
+class FormCodeLink(forms.Widget):
+    """A saved form's code, as a link to its page, with how many evidence rows of its own it
+    has there."""
+
+    def __init__(self, code: str, url: str, count: int) -> None:
+        super().__init__()
+        self.code, self.url, self.count = code, url, count
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        return format_html(
+            '<a class="row-name" href="{}" title="Edit this form and its own evidence">{}</a>'
+            '<span class="own-evidence">{} evidence row{}</span>',
+            self.url,
+            self.code,
+            self.count,
+            "" if self.count == 1 else "s",
+        )
+
+
 class FormRow(SourcedRow):
+    """A form on its condition's page: its code (once saved) links to its own page."""
+
     identity_fields = ("code",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form = self.instance
+        if form.pk is not None and "code" in self.fields:
+            count = getattr(form, "evidence_count", None)
+            if count is None:
+                count = form.evidence.count()
+            url = reverse("admin:conditions_conditionform_change", args=[form.pk])
+            self.fields["code"].widget = FormCodeLink(form.code, url, count)
 
 
 class ConditionFormInline(CompactInline):
-    """The forms of a condition on its page, each with its share; each form's own evidence is
-    edited on the form's page (the link in its row)."""
+    """The forms of a condition on its page, each with its share; each form's description and
+    own evidence are edited on the form's page (its code links there)."""
 
     model = ConditionForm
     form = FormRow
     formset = ConditionFormFormSet
     joined = ("condition",)
-    fields = ("code", "name", "description", "share", *SOURCE_FIELDS, "own_evidence")
-    readonly_fields = ("own_evidence",)
+    fields = ("code", "name", "share", *SOURCE_FIELDS)
     autocomplete_fields = ("reference",)
     verbose_name = "form of this condition, with its share of the cases"
     verbose_name_plural = "forms: the condition as a mixture of distinct forms (shares add up to 1)"
@@ -428,25 +490,14 @@ class ConditionFormInline(CompactInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(evidence_count=models.Count("evidence"))
 
-    @admin.display(description="own evidence")
-    def own_evidence(self, form: ConditionForm | None) -> str:
-        if form is None or form.pk is None:
-            return "(save first)"
-        count = getattr(form, "evidence_count", None)
-        if count is None:
-            count = form.evidence.count()
-        url = reverse("admin:conditions_conditionform_change", args=[form.pk])
-        return format_html('<a href="{}">{} row{}: edit</a>', url, count, "" if count == 1 else "s")
 
-
-class FormEvidenceInline(LikelihoodRatiosAdminMixin, CompactInline):
+class FormEvidenceInline(CompactInline):
     """A form's own evidence rows; a finding without a row here uses the condition's row."""
 
     model = FormEvidence
     form = EvidenceRowOfForm
     joined = ("form__condition", "finding")
     fields = ("finding", "population", *FREQUENCY_FIELDS, *SOURCE_FIELDS)
-    readonly_fields = ("implied_likelihood_ratios",)
     autocomplete_fields = ("finding", "reference")
     verbose_name = "evidence of this form: how often people with it answer yes"
     verbose_name_plural = (

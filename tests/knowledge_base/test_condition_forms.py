@@ -353,7 +353,8 @@ def test_the_condition_page_lists_its_forms_and_refuses_shares_that_do_not_add_u
     assert 'id="forms-group"' in page
     forms_group = page.split('id="forms-group"')[1]
     assert "Late infection" in forms_group
-    assert "2 rows: edit" in forms_group  # the link to the late form's own evidence
+    assert f'href="{change_url(septic_form("late"))}"' in forms_group  # its code links there
+    assert "2 evidence rows" in forms_group
     assert "LR+ 3.00 · LR− 0.78" in page  # the condition's fever row: 0.3 / 0.1, 0.7 / 0.9
     late = septic_form("late")
     index = inline_index(admin_client, septic, ConditionForm, late)
