@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from conditions import knowledge_file
-from conditions.admin import EvidenceResource, FormEvidenceResource
+from conditions.admin import ConditionFormResource, EvidenceResource, FormEvidenceResource
+from conditions.diffs import field_changes
 from conditions.models import Condition, ConditionForm, Evidence, FormEvidence, KnowledgeBaseVersion
 from conditions.selectors import knowledge_base_document, knowledge_base_pending_publication
 from conditions.services import (
@@ -210,6 +211,26 @@ def test_the_seeded_knowledge_base_keeps_its_forms_through_the_drafts(seeded_doc
     assert [c["code"] for c in document["conditions"] if c["forms"]] == sorted(with_forms_in_file)
 
 
+def test_a_version_published_before_the_new_keys_differs_only_in_what_changed(forms_document):
+    """Versions published before forms and specificity existed lack the keys: absent and empty
+    (null, []) are the same, so the waiting list shows only real changes."""
+    old = knowledge_file.canonical(forms_document)
+    for condition in old["conditions"]:
+        for row in condition["evidence"]:
+            if row["specificity"] is None:
+                del row["specificity"]
+        if not condition["forms"]:
+            del condition["forms"]
+    new = knowledge_file.canonical(forms_document)
+    assert field_changes(old, new) == []
+
+    (septic,) = [c for c in new["conditions"] if c["code"] == "septic_arthritis"]
+    septic["evidence"][1]["specificity"] = 0.8
+    assert [change.line() for change in field_changes(old, new)] == [
+        "conditions[septic_arthritis].evidence[unable_to_bear_weight, child].specificity: added"
+    ]
+
+
 # --- The database's checks, in the clinician's words ---
 
 
@@ -331,6 +352,13 @@ def test_editing_a_forms_evidence_on_its_page_is_kept_in_history_and_review(
     assert pending[f"{where}.specificity"].change.line() == f"{where}.specificity: 0.95 → 0.9"
     assert pending[f"{where}.probability"].reasons == (REASON,)
     assert not knowledge_base_pending_publication().problems
+    waiting = curator_client.get(reverse("admin:conditions_knowledgebaseversion_waiting"))
+    text = " ".join(waiting.content.decode().split())
+    assert (
+        "<td><code>forms[late].evidence[fever].specificity</code></td> "
+        "<td><code>0.95</code></td> <td><code>0.9</code></td>"
+    ) in text
+    assert f"<p>{REASON}</p>" in text
 
 
 def test_a_form_figure_changed_without_its_source_is_flagged(admin_client, loaded_forms):
@@ -438,6 +466,34 @@ def test_evidence_spreadsheets_carry_the_specificity_both_ways(loaded_forms):
     assert not result.problems, result.problems
     row = Evidence.objects.get(condition__code="septic_arthritis", finding__code="fever")
     assert row.specificity == 0.85
+
+
+def test_forms_spreadsheet_round_trips_and_flags_a_share_changed_without_its_source(
+    loaded_forms,
+):
+    exported = ConditionFormResource().export()
+    assert exported.headers == [
+        "condition",
+        "code",
+        "name",
+        "description",
+        "share",
+        "reference",
+        "expert_estimate",
+        "note",
+    ]
+    dataset = tablib.Dataset(headers=exported.headers)
+    for row in exported.dict:
+        share = {"late": "0.45", "early": "0.55"}.get(row["code"], row["share"])
+        dataset.append([{**row, "share": share}[name] for name in exported.headers])
+
+    result = ConditionFormResource().import_data(dataset, dry_run=False)
+
+    assert not result.problems, result.problems
+    late = septic_form("late")
+    assert late.share == 0.45
+    assert late.source_needs_review
+    assert not knowledge_base_pending_publication().problems
 
 
 def test_form_evidence_spreadsheet_names_the_form_by_condition_and_code(loaded_forms):
