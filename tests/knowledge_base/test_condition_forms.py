@@ -543,3 +543,32 @@ def test_the_draft_document_costs_the_same_queries_however_many_forms(
 
     with django_assert_num_queries(len(few.captured_queries)):
         knowledge_base_document()
+
+
+def test_deleting_one_of_two_forms_is_refused_and_deleting_both_is_kept_with_the_reason(
+    admin_client, loaded_forms
+):
+    septic = Condition.objects.get(code="septic_arthritis")
+    data = page_data(admin_client, septic)
+    data["forms-0-DELETE"] = "on"
+
+    refused = admin_client.post(change_url(septic), data)
+
+    assert refused.status_code == 200
+    assert "A condition with forms needs at least two of them" in refused.content.decode()
+    assert ConditionForm.objects.filter(condition=septic).count() == 2
+
+    data["forms-1-DELETE"] = "on"
+    assert admin_client.post(change_url(septic), data).status_code == 302
+    assert not ConditionForm.objects.filter(condition=septic).exists()
+    assert not FormEvidence.objects.exists()  # the forms' own evidence goes with them
+    deleted = ConditionForm.history.filter(history_type="-")
+    assert sorted(row.code for row in deleted) == ["early", "late"]
+    assert {row.history_change_reason for row in deleted} == {REASON}
+    cascaded = FormEvidence.history.filter(history_type="-")
+    assert cascaded.count() == 2
+    assert {row.history_change_reason for row in cascaded} == {REASON}
+    septic_document = next(
+        c for c in knowledge_base_document()["conditions"] if c["code"] == "septic_arthritis"
+    )
+    assert septic_document["forms"] == []
