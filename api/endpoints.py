@@ -24,6 +24,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
+from api.interview import interview_payload
 from api.presentation import assessment_payload, condition_payload, questionnaire_payload
 from api.schemas import (
     AnswersIn,
@@ -31,6 +32,7 @@ from api.schemas import (
     ConditionDetailOut,
     ConditionListOut,
     ErrorsOut,
+    InterviewOut,
     MessageOut,
     QuestionnaireOut,
 )
@@ -160,6 +162,27 @@ def assessment_create(request: HttpRequest, answers: AnswersIn) -> dict[str, Any
     knowledge_base = published_knowledge_base()
     assessment = assess(knowledge_base, answers_from_validated(answers, knowledge_base))
     return assessment_payload(assessment, knowledge_base)
+
+
+@api.post(
+    "/interview",
+    operation_id="interview_next",
+    response={200: InterviewOut, 400: ErrorsOut, 415: MessageOut, **UNAVAILABLE},
+    summary="The next questions to ask, or that the answers are clear enough",
+    tags=["assessments"],
+)
+def interview_next(request: HttpRequest, answers: AnswersIn) -> dict[str, Any]:
+    """The adaptive interview, stateless: send the answers so far, get the next page of
+    questions (warning signs first, then the most useful) or ``should_stop``.
+
+    A finding sent as null was asked and answered "not sure"; one left out was not asked yet.
+    Age, sex and duration are asked first, by the client. Stop when ``should_stop`` is true and
+    show ``assessment``; it never stops while a warning sign that could raise the level is
+    unasked. Nothing is stored.
+    """
+    knowledge_base = published_knowledge_base()
+    person = answers_from_validated(answers, knowledge_base)
+    return interview_payload(knowledge_base, person, answers)
 
 
 @api.get(

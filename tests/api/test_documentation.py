@@ -18,6 +18,7 @@ def test_the_openapi_schema_lists_every_endpoint(client):
     assert set(schema["paths"]) == {
         "/api/v1/questionnaire",
         "/api/v1/assessments",
+        "/api/v1/interview",
         "/api/v1/conditions",
         "/api/v1/conditions/{code}",
     }

@@ -1,0 +1,50 @@
+"""The adaptive interview over the API: the next questions for the answers so far (stateless).
+
+Like Infermedica's diagnosis endpoint, the client sends every answer again on each call, and a
+finding sent as null was asked and answered "not sure"; a finding left out has not been asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.presentation import assessment_payload
+from api.schemas import AnswersIn
+from conditions.engine import Answers, KnowledgeBase
+from conditions.engine.interview import next_step
+
+
+def interview_payload(
+    knowledge_base: KnowledgeBase, answers: Answers, body: AnswersIn
+) -> dict[str, Any]:
+    """The next step of the interview for ``answers`` (the validated body ``body``)."""
+    asked = [code for code in body.findings if knowledge_base.has_finding(code)]
+    step = next_step(knowledge_base, answers, asked)
+    warning = step.warning_signs
+    return {
+        "knowledge_base_version": knowledge_base.version,
+        "should_stop": step.should_stop,
+        "stop_reason": str(step.reason),
+        "questions_asked": step.asked,
+        "questions": [
+            _question(knowledge_base, code, warning_sign=warning) for code in step.questions
+        ],
+        "assessment": assessment_payload(step.assessment, knowledge_base),
+    }
+
+
+def _question(knowledge_base: KnowledgeBase, code: str, *, warning_sign: bool) -> dict[str, Any]:
+    finding = knowledge_base.findings[code]
+    return {
+        "code": finding.code,
+        "question": finding.question,
+        "help_text": finding.help_text,
+        "answer_type": finding.answer_type,
+        "section": finding.section,
+        "order": finding.order,
+        "min_age": finding.min_age,
+        "max_age": finding.max_age,
+        "allows_not_sure": finding.allows_not_sure,
+        "follow_up_for": finding.follow_up_for,
+        "warning_sign": warning_sign,
+    }
