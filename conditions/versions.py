@@ -88,7 +88,15 @@ def document_counts(document: dict[str, Any]) -> list[tuple[str, int]]:
         ("conditions", len(conditions)),
         ("findings", len(document.get("findings", []))),
         ("red-flag rules", len(document.get("red_flag_rules", []))),
-        ("evidence figures", sum(len(c.get("evidence", [])) for c in conditions)),
+        (
+            "evidence figures",
+            sum(
+                len(c.get("evidence", []))
+                + sum(len(form.get("evidence", [])) for form in c.get("forms", []))
+                for c in conditions
+            ),
+        ),
+        ("condition forms", sum(len(c.get("forms", [])) for c in conditions)),
         ("priors", sum(len(c.get("priors", [])) for c in conditions)),
         ("references", len(document.get("references", []))),
     ]

@@ -36,10 +36,15 @@ def restore_role_groups() -> None:
     the next one would log in a curator with no permissions.
     """
     roles = importlib.import_module("conditions.migrations.0003_curator_and_reviewer_groups")
+    # Migration 0010 gives both groups the permissions of the condition forms' models.
+    forms = importlib.import_module("conditions.migrations.0010_condition_forms_and_study_evidence")
     for name, codenames in roles.GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label="conditions", codename__in=codenames)
+            Permission.objects.filter(
+                content_type__app_label="conditions",
+                codename__in=[*codenames, *forms.NEW_PERMISSIONS],
+            )
         )
 
 

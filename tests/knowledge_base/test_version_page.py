@@ -71,8 +71,8 @@ def test_the_page_summarises_the_version_instead_of_dumping_its_json(admin_clien
     assert "by reviewer_smith" in page
     assert "Fever in septic arthritis from the Brockbank series." in page
     assert (
-        "2 conditions, 2 findings, 1 red-flag rules, 2 evidence figures, 4 priors, 1 references"
-        in page
+        "2 conditions, 2 findings, 1 red-flag rules, 2 evidence figures, 0 condition forms, "
+        "4 priors, 1 references" in page
     )
     assert second.checksum in page
     assert "format_version" not in page  # the document is a download, not printed
