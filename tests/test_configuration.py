@@ -16,8 +16,7 @@ from symptomcheck.environment import (
     env_list,
     memory_backed_folder,
 )
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from tests.conftest import PROJECT_DIR
 
 
 def run_manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess:

@@ -12,14 +12,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import psycopg2
 import pytest
 from django.db import connection
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from tests.conftest import PROJECT_DIR
 
 # pub-07 of the public vignettes: an older woman who fell and cannot bear weight.
 VIGNETTE = {

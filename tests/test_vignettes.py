@@ -19,8 +19,8 @@ from django.core.management import CommandError, call_command
 from conditions.engine import Triage, knowledge_base_from_document
 from conditions.evaluation import EvaluationReport, evaluate
 from conditions.knowledge_file import read_knowledge_document
+from tests.conftest import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_VIGNETTES = PROJECT_DIR / "vignettes" / "development.json"
 PUBLIC_VIGNETTES = PROJECT_DIR.parent / "shared" / "vignettes" / "public.json"
 

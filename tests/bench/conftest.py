@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import PROJECT_DIR
 from tests.engine import kb_documents as kb
 from tests.factories import ClinicalVignetteFactory
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEVELOPMENT_VIGNETTES = PROJECT_DIR / "vignettes" / "development.json"
 
 

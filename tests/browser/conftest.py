@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR
 
 BROWSER_TESTS = Path(__file__).resolve().parent
-PROJECT_DIR = BROWSER_TESTS.parents[1]
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -23,9 +23,9 @@ from bench.services import clinical_vignettes_seed
 from conditions.models import Evidence
 from conditions.services import knowledge_base_seed
 from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, log_in_to_admin
+from tests.conftest import PROJECT_DIR
 from tests.factories import CuratorFactory, ReviewerFactory
 
-PROJECT_DIR = SCREENSHOT_DIR.parents[1]
 REASON = "Test: re-estimated for slips seen on the day of the injury"
 DEV_24 = {
     "age": 14,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
-PROJECT_DIR = Path(settings.BASE_DIR)
+from tests.conftest import PROJECT_DIR
+
 DEVELOPMENT_VIGNETTES = PROJECT_DIR / "vignettes" / "development.json"
 
 

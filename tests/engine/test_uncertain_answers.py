@@ -7,8 +7,6 @@ confirmed "can bear weight" caps; "not sure" never caps; "hip pain" is always me
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conditions.engine import (
@@ -20,8 +18,8 @@ from conditions.engine import (
     knowledge_base_from_document,
 )
 from conditions.knowledge_file import read_knowledge_document
+from tests.conftest import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 WARNING_SIGNS = (
     "recent_trauma",
     "unable_to_bear_weight",

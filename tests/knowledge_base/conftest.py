@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conditions.services import knowledge_base_load
+from tests.conftest import PROJECT_DIR
 from tests.factories import minimal_document
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 KNOWLEDGE_DIR = PROJECT_DIR / "knowledge"
 
 

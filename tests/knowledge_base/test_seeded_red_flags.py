@@ -7,14 +7,11 @@ policy's level (floors) or exactly it (the other rules).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conditions.engine import Answers, Sex, Triage, assess, knowledge_base_from_document
 from conditions.knowledge_file import read_knowledge_document
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.conftest import PROJECT_DIR
 
 # (rule, age, duration in weeks, findings answered yes, policy level)
 POLICY_CASES = [

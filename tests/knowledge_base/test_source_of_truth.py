@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shlex
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import yaml
@@ -20,6 +19,7 @@ from django.urls import reverse
 from conditions.models import Condition, Evidence, KnowledgeBaseVersion
 from conditions.selectors import knowledge_base_document
 from conditions.services import LOAD_ORDER
+from tests.conftest import PROJECT_DIR
 from tests.factories import (
     CuratorFactory,
     EvidenceFactory,
@@ -30,7 +30,6 @@ from tests.knowledge_base.admin_forms import change_form_data, publish_in_admin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 MANAGE_PY = "$(BIN)/python manage.py "
 
 

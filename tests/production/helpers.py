@@ -8,13 +8,13 @@ import secrets
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from django.test import Client
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.conftest import PROJECT_DIR
+
 WIZARD = "questionnaire_wizard"
 BODY_MAP = "where_it_hurts"
 CHECK_ANSWERS = "check_answers"

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 WIZARD = "questionnaire_wizard"
 
 
