@@ -99,6 +99,10 @@ class Contributions(Sequence[Contribution]):
     def __repr__(self) -> str:
         return repr(self._items())
 
+    def __reduce__(self):
+        # Pickled (or deep-copied) as the tuple it stands for: the builder is a closure.
+        return (tuple, (self._items(),))
+
 
 @dataclass(frozen=True, slots=True)
 class RankedCondition:

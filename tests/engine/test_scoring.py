@@ -1,5 +1,6 @@
 import dataclasses
 import math
+import pickle
 
 import pytest
 
@@ -351,10 +352,17 @@ def test_ranked_conditions_behave_as_a_tuple():
 
 def test_ranked_conditions_are_ordinary_frozen_dataclasses():
     ranked = assess(knowledge_base(), answers(age=60, pain_groin=True)).conditions[0]
-    rebuilt = RankedCondition(**{name: getattr(ranked, name) for name in RankedCondition.__slots__})
     assert type(ranked) is RankedCondition
-    assert ranked == rebuilt
-    assert repr(ranked) == repr(rebuilt)
+    # Built through a draft of the same layout (assessment._RankedConditionDraft): every field
+    # must be set, and the instance must behave as one made by the constructor.
+    copied = pickle.loads(pickle.dumps(ranked))
+    assert copied == ranked
+    assert hash(copied) == hash(ranked)
+    assert dataclasses.replace(ranked, probability=0.5).probability == 0.5
+    assert dataclasses.replace(ranked, probability=0.5) != ranked
     assert dataclasses.asdict(ranked)["code"] == "osteoarthritis"
+    # The contributions, built when first read, survive the copy as the tuple they stand for.
+    assert copied.contributions == ranked.contributions
+    assert [c.finding for c in copied.contributions][:1] == ["pain_groin"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         ranked.probability = 1.0
