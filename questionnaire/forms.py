@@ -7,7 +7,7 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from conditions.engine.answers import MAX_AGE
+from conditions.engine.answers import MAX_AGE, MAX_DURATION_WEEKS
 from questionnaire.steps import Question
 
 YES, NO, NOT_SURE = "yes", "no", "not_sure"
@@ -35,7 +35,6 @@ class YesNoChoices(BaseChoiceIterator):
 ANSWER_CHOICES = YesNoNotSureChoices()
 YES_NO_CHOICES = YesNoChoices()
 SELECT_YES_OR_NO = _("Select yes or no")
-MAX_DURATION_WEEKS = 52 * 80
 SELECT_ANSWER = _("Select yes, no or not sure")
 NO_DURATION = _("Enter how many weeks, or tick \u201cI'm not sure how long\u201d")
 BOTH_DURATIONS = _("Enter a number of weeks or tick \u201cI'm not sure how long\u201d, not both")
