@@ -137,7 +137,7 @@ def running_embedded_server(data_dir: Path) -> Path:
 
     Returns the folder of its Unix socket. The first call of a process joins the server,
     starting it (and initialising ``data_dir``) if no process has. A later call finds it running
-    at the cost of reading ``postmaster.pid`` (some 50 µs), or starts it again if it died: its
+    at the cost of reading ``postmaster.pid`` (16 µs here), or starts it again if it died: its
     postmaster was killed or crashed, leaving ``postmaster.pid`` behind. A server stopped on
     purpose (``pg_ctl stop``, which removes that file) stays stopped until a new process or
     command starts it; one that runs but hangs (SIGSTOP) counts as running, and the
