@@ -254,6 +254,7 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
             if led_by_red_flag
             else wording.CONDITIONS_HEADING
         ),
+        "not_a_diagnosis": str(wording.NOT_A_DIAGNOSIS),
         "conditions": conditions,
         "nothing_fits": "" if conditions else str(wording.NOTHING_FITS),
         "other_causes": {

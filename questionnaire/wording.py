@@ -110,7 +110,7 @@ def safety_net(duration_weeks: float | None) -> list[str]:
     elif duration_weeks is None:
         first = _("the pain gets worse or does not get better")
     else:
-        first = _("the pain gets clearly worse, or something new starts, such as swelling")
+        first = _("the pain gets worse, or something new starts")
     return [str(first), *map(str, SAFETY_NET_REST)]
 
 
@@ -123,6 +123,9 @@ LIKELIHOOD_WORDS: dict[Fit, tuple[str, int]] = {
 }
 NOTHING_FITS = _("Nothing on our list fits your answers clearly.")
 CONDITIONS_HEADING = _("What might be causing your pain")
+NOT_A_DIAGNOSIS = _(
+    "This is not a diagnosis: only a professional who examines you can say what causes your pain."
+)
 # When a red flag sets the level, the result leads with its concern and the conditions come after
 # it as the rest of the picture, not as the most likely cause.
 CONDITIONS_AFTER_CONCERN_HEADING = _("Other things a doctor will consider")
@@ -169,19 +172,23 @@ def statement(reason: Reason, knowledge_base: KnowledgeBase) -> str:
 
 # --- Why the level is what it is ---
 
-# A red flag's message begins with where to go; on the emergency card that sentence would repeat
-# the card's action ("go to A&E … or call an ambulance" after "Call 999"), so it is left out there.
-_WHERE_TO_GO = re.compile(r"\b(A&E|ambulance|999|emergency department)\b", re.IGNORECASE)
+# A red flag's message begins with where to go; under the card that sentence would repeat the
+# card's action ("go to A&E … or call an ambulance" after "Call 999", "See a doctor today." after
+# "Get medical help today"), so it is left out there.
+_WHERE_TO_GO = {
+    Triage.EMERGENCY: re.compile(r"\b(A&E|ambulance|999|emergency department)\b", re.IGNORECASE),
+    # Only the bare sentence: "See a doctor today, even if you can walk." says more, and stays.
+    Triage.URGENT: re.compile(r"^(See a doctor today\.|Get medical help today\b)", re.IGNORECASE),
+}
 _FIRST_SENTENCE = re.compile(r"^(.*?[.!?])\s+(.*)$", re.DOTALL)
 
 
 def red_flag_text(message: str, level: Triage) -> str:
     """A red flag's message under a card of ``level``, without repeating the card's action."""
     message = message.strip()
-    if level is not Triage.EMERGENCY:
-        return message
+    where_to_go = _WHERE_TO_GO.get(level)
     parts = _FIRST_SENTENCE.match(message)
-    if parts and _WHERE_TO_GO.search(parts.group(1)):
+    if where_to_go is not None and parts and where_to_go.search(parts.group(1)):
         return parts.group(2).strip()
     return message
 
@@ -189,31 +196,26 @@ def red_flag_text(message: str, level: Triage) -> str:
 def triage_reason_text(
     reason: TriageReason, knowledge_base: KnowledgeBase, level: Triage
 ) -> str | None:
-    """Why the level is what it is, in the person's words; None for a line the card does not
-    need: a cause not on the list, and "nothing fits" (the list of conditions says it)."""
+    """Why the level is what it is, in the person's words, under the care card; None for a line
+    the card does not need: a condition that fits (the list of conditions right after the card
+    names it, with how well it fits), a cause not on the list, and "nothing fits" (the list says
+    it)."""
     if reason.kind is ReasonKind.RED_FLAG:
         return red_flag_text(reason.message, level) or None
     if reason.kind is ReasonKind.CAPPED and reason.message:
         # A capped condition's level is the rule's (can bear weight): so are its words.
         return red_flag_text(reason.message, level) or None
-    if reason.kind is ReasonKind.DEFAULT:
-        return None
-    other_causes = reason.code == knowledge_base.other_causes.code
     if reason.kind is ReasonKind.SELF_CARE:
-        settles = _(
-            "Pain like this that began recently, with no sign of inflammation, usually gets "
-            "better with self-care."
+        return str(
+            _(
+                "Pain like this that began recently, with no sign of inflammation, usually gets "
+                "better with self-care."
+            )
         )
-        if other_causes:
-            return str(settles)
+    if reason.kind is ReasonKind.UNCONFIRMED and knowledge_base.has_condition(reason.code):
         name = knowledge_base.condition(reason.code).name
-        return f"{_('%(name)s fits your answers.') % {'name': name}} {settles}"
-    if other_causes or not knowledge_base.has_condition(reason.code):
-        return None
-    name = knowledge_base.condition(reason.code).name
-    if reason.kind is ReasonKind.UNCONFIRMED:
         return str(_("%(name)s cannot be ruled out from your answers.") % {"name": name})
-    return str(_("%(name)s fits your answers.") % {"name": name})
+    return None
 
 
 def concern_lines(concerns: list[str]) -> tuple[str, list[str]]:

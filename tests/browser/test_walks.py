@@ -53,15 +53,19 @@ def test_an_emergency_interrupts_the_questions_after_the_warning_signs(page: Pag
     expect(page).to_have_url(re.compile(r"/result/$"))
     care_card_comes_first(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Immediate action required: Call 999 or go to A&E now"
+        "Immediate action required: Call 999 now"
     )
-    expect(page).to_have_title(re.compile(r"^Call 999 or go to A&E now"))
+    expect(page).to_have_title(re.compile(r"^Call 999 now"))
+    # Call first, as a tap-to-call link; then A&E, once.
+    expect(
+        page.locator("section.care-card").get_by_role("link", name="Call 999")
+    ).to_have_attribute("href", "tel:999")
     expect(page.get_by_text("We stopped the questions early")).to_be_visible()
     # The conditions come after the card, folded away in <details>.
-    details = page.locator("main details")
+    details = page.locator("main details.conditions-details")
     expect(details).not_to_have_attribute("open", "")
     expect(details.get_by_text(NOT_A_DIAGNOSIS)).to_be_hidden()
-    details.locator("summary").click()
+    details.locator("> summary").click()
     expect(details.get_by_text(NOT_A_DIAGNOSIS)).to_be_visible()
     audit(page, "result")
     audit.assert_no_violations()
@@ -114,8 +118,11 @@ def test_inflammatory_arthritis_whole_walk_with_axe_and_screenshots(page: Page, 
         has=page.get_by_role("heading", name="Rheumatoid arthritis", exact=True)
     )
     expect(ra).to_be_visible()
+    # Its details are folded: the reasons show when opened, as statements of what was said.
+    expect(ra.get_by_role("heading", name="Why it fits")).to_be_hidden()
+    ra.locator("details > summary").click()
     expect(ra.get_by_role("heading", name="Why it fits")).to_be_visible()
-    expect(ra).to_contain_text("small joints")
+    expect(ra).to_contain_text("Small joints in your hands, wrists or feet are painful or swollen")
 
     page.get_by_role("link", name="Print or save a summary for your doctor").click()
     expect(page).to_have_url(re.compile(r"/result/summary/$"))
@@ -134,6 +141,7 @@ def test_inflammatory_arthritis_whole_walk_with_axe_and_screenshots(page: Page, 
     assert pdf.read_bytes().startswith(b"%PDF")
 
     page.get_by_role("link", name="Back to your result").click()
+    ra.locator("details > summary").click()
     page.get_by_role("link", name="More about Rheumatoid arthritis").click()
     expect(page).to_have_url(re.compile(r"/conditions/rheumatoid_arthritis/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Rheumatoid arthritis")

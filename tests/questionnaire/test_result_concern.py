@@ -74,7 +74,7 @@ def test_numbness_between_the_legs_leads_with_cauda_equina_before_any_condition(
 
     concern = position(main, f"These symptoms could be a sign of {CAUDA_EQUINA}.")
     assert position(main, "Call 999 now") < concern
-    first_condition = position(main, '<section class="condition"')
+    first_condition = position(main, '<section class="condition')
     assert concern < position(main, "Other things a doctor will consider") < first_condition
     assert "What might be causing your pain" not in main
 
