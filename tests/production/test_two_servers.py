@@ -325,3 +325,34 @@ def test_a_rate_limit_holds_across_both_servers(two_servers):
     other_data = {**step_data("about_you", answers), "csrfmiddlewaretoken": other_token}
     for server in two_servers:
         assert other.post(server.url + "/check/about_you/", other_data).status == 302
+
+
+SETTINGS_PROBE = (
+    "from django.conf import settings; "
+    "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])"
+)
+
+
+def test_without_redis_url_state_stays_in_this_machines_files():
+    from tests.production.helpers import run_manage
+
+    result = run_manage("shell", "-c", SETTINGS_PROBE, REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.contrib.sessions.backends.file",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ]
+
+
+def test_with_redis_url_sessions_and_cache_are_in_redis_and_a_bad_url_is_refused():
+    from tests.production.helpers import run_manage
+
+    result = run_manage("shell", "-c", SETTINGS_PROBE, REDIS_URL="redis://127.0.0.1:1/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.contrib.sessions.backends.cache",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+    refused = run_manage("check", REDIS_URL="http://cache.example.org")
+    assert refused.returncode == 1
+    assert "REDIS_URL must be a Redis URL" in refused.stderr
