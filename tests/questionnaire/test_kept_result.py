@@ -192,3 +192,25 @@ def test_the_session_key_is_rotated_when_the_result_is_stored(post_step, client,
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/result/").status_code == 200
+
+
+def test_a_kept_result_whose_version_can_no_longer_be_loaded_is_explained_by_the_latest(
+    client, published, seeded_document, monkeypatch
+):
+    from questionnaire import presentation
+    from tests.questionnaire.kept import keep_result
+
+    keep_result(client, {"age": AGE, "sex": "female", "duration_weeks": 20, "findings": {}})
+    publish(2, version_two(seeded_document))
+
+    def unreadable(number: int):
+        raise NoPublishedKnowledgeBase(f"version {number} cannot be read")
+
+    monkeypatch.setattr(presentation, "published_knowledge_base_version", unreadable)
+    result = text_of(client.get("/result/"))
+
+    # Still the kept level and version, with a note saying what explains it.
+    assert "Book an appointment with your doctor" in result
+    assert "Knowledge base version 1." in result
+    assert "Your result was worked out with version 1 of our knowledge base" in result
+    assert "its explanation uses version 2" in result
