@@ -118,22 +118,39 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not is_service_unavailable(exception):
             return None
-        # The error text can name the server but never the answers; log the type only.
-        logger.warning("Database unavailable (%s) on %s", type(exception).__name__, request.path)
-        if request.path.startswith(("/api/", "/fhir/")):
-            response: HttpResponse = HttpResponse(
-                '{"message": "The service is temporarily unavailable. Try again shortly."}',
-                content_type="application/json",
-                status=503,
-            )
-        else:
-            response = TemplateResponse(
-                request,
-                "errors/database_unavailable.html",
-                {"retry_url": request.get_full_path()},
-                status=503,
-            ).render()
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return service_unavailable(request, exception)
+
+
+def is_service_unavailable(exception: BaseException | None) -> bool:
+    """Whether ``exception`` says a backing service is away: PostgreSQL, or Redis (REDIS_URL)."""
+    if isinstance(exception, OperationalError | InterfaceError):
+        return True
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is in requirements.txt
+        return False
+    return isinstance(exception, RedisConnectionError | RedisTimeoutError)
+
+
+def service_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """The calm 503 (JSON under /api/ and /fhir/), with Retry-After."""
+    # The error text can name the server but never the answers; log the type only.
+    logger.warning("Service unavailable (%s) on %s", type(exception).__name__, request.path)
+    if request.path.startswith(("/api/", "/fhir/")):
+        response: HttpResponse = HttpResponse(
+            '{"message": "The service is temporarily unavailable. Try again shortly."}',
+            content_type="application/json",
+            status=503,
+        )
+    else:
+        response = TemplateResponse(
+            request,
+            "errors/database_unavailable.html",
+            {"retry_url": request.get_full_path()},
+            status=503,
+        ).render()
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

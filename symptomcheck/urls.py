@@ -20,3 +20,4 @@ urlpatterns = [
 
 # A refused permission shows the project's page, in the admin's style within the admin.
 handler403 = "symptomcheck.errors.permission_denied"
+handler500 = "symptomcheck.errors.server_error"
