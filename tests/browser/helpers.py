@@ -138,3 +138,17 @@ def log_in_to_admin(page: Page, user, password: str | None = None) -> None:
         code = current_code(authenticator(user))
         page.get_by_label("Code from your authenticator app").fill(code)
     page.get_by_role("button", name="Log in").click()
+
+
+def phone_page_height(page: Page) -> float:
+    """The page's scrollHeight at phone size, once the resize has been laid out.
+
+    The viewport change reaches the page asynchronously: reading at once can measure the layout
+    of the width before (a summary measured 9.6 screens whose phone screenshot is 5.5).
+    """
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(f"() => window.innerWidth === {PHONE['width']}")
+    return page.evaluate(
+        "() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame("
+        "() => resolve(document.documentElement.scrollHeight))))"
+    )

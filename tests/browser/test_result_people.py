@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     answer_findings,
     current_step,
     fill_about_you,
+    phone_page_height,
     press_continue,
     start,
 )
@@ -162,13 +163,12 @@ def statements() -> set[str]:
 
 
 def screens(page: Page) -> float:
-    page.set_viewport_size(PHONE)
-    return page.evaluate("document.documentElement.scrollHeight") / PHONE["height"]
+    return phone_page_height(page) / PHONE["height"]
 
 
 def bottom_at_phone_size(page: Page, locator) -> float:
     """Where ``locator`` ends, in CSS pixels from the top of the page, at phone size."""
-    page.set_viewport_size(PHONE)
+    phone_page_height(page)  # resized and laid out at phone width
     page.evaluate("window.scrollTo(0, 0)")
     box = locator.bounding_box()
     assert box is not None
