@@ -152,3 +152,26 @@ def phone_page_height(page: Page) -> float:
         "() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame("
         "() => resolve(document.documentElement.scrollHeight))))"
     )
+
+
+def restore_role_groups() -> None:
+    """The Curators and Reviewers groups of migration 0003, as they were before a flush.
+
+    Live-server tests flush the database after each test, groups made by migrations included;
+    the next one would log in a curator with no permissions.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    roles = importlib.import_module("conditions.migrations.0003_curator_and_reviewer_groups")
+    # Migration 0010 gives both groups the permissions of the condition forms' models.
+    forms = importlib.import_module("conditions.migrations.0010_condition_forms_and_study_evidence")
+    for name, codenames in roles.GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="conditions",
+                codename__in=[*codenames, *forms.NEW_PERMISSIONS],
+            )
+        )

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from bench.services import clinical_vignettes_seed
 from conditions.models import Evidence
 from conditions.services import knowledge_base_seed
-from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, log_in_to_admin
+from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, log_in_to_admin, restore_role_groups
 from tests.conftest import PROJECT_DIR
 from tests.factories import CuratorFactory, ReviewerFactory
 
@@ -45,6 +45,8 @@ def curated(transactional_db, seeded_document, settings) -> Evidence:
     """The seeded knowledge base as start-up leaves it (drafts, published as version 1) and the
     development vignettes on the bench; returns the evidence row the curator will edit."""
     settings.RATELIMIT_ENABLE = False
+    # An earlier live-server test's flush removed the groups migrations made.
+    restore_role_groups()
     knowledge_base_seed(document=seeded_document, note="seeded for the test")
     cases = json.loads((PROJECT_DIR / "vignettes" / "development.json").read_text("utf-8"))
     clinical_vignettes_seed(cases=cases, reason="seeded for the test")

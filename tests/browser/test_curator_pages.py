@@ -8,18 +8,16 @@ evidence rows among the named conditions (systemic lupus erythematosus, 34 rows)
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from playwright.sync_api import Page
 
 from conditions.models import Condition
 from conditions.services import knowledge_base_load
-from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, log_in_to_admin
+from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, log_in_to_admin, restore_role_groups
 from tests.factories import (
     CuratorFactory,
     KnowledgeBaseVersionFactory,
@@ -27,25 +25,6 @@ from tests.factories import (
 )
 
 WIDEST_CONDITION = "systemic_lupus_erythematosus"
-
-
-def restore_role_groups() -> None:
-    """The Curators and Reviewers groups of migration 0003, as they were before a flush.
-
-    Live-server tests flush the database after each test, groups made by migrations included;
-    the next one would log in a curator with no permissions.
-    """
-    roles = importlib.import_module("conditions.migrations.0003_curator_and_reviewer_groups")
-    # Migration 0010 gives both groups the permissions of the condition forms' models.
-    forms = importlib.import_module("conditions.migrations.0010_condition_forms_and_study_evidence")
-    for name, codenames in roles.GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="conditions",
-                codename__in=[*codenames, *forms.NEW_PERMISSIONS],
-            )
-        )
 
 
 def logged_in(browser, live_server, user) -> Iterator[Page]:

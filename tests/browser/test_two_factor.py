@@ -12,8 +12,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import SCREENSHOT_DIR, Audit
-from tests.browser.test_curator_pages import restore_role_groups
+from tests.browser.helpers import SCREENSHOT_DIR, Audit, restore_role_groups
 from tests.factories import TEST_PASSWORD, ReviewerFactory
 from tests.two_factor import code_for_key, current_code
 
