@@ -24,6 +24,8 @@ _snapshots: OrderedDict[tuple[int, str], KnowledgeBase] = OrderedDict()
 _snapshots_lock = threading.Lock()
 # (when it was asked, (number, checksum)) of the latest published version, or None.
 _latest_checked: tuple[float, tuple[int, str]] | None = None
+# Version number → (when it was asked, its checksum), for versions other than the latest.
+_version_checked: dict[int, tuple[float, str]] = {}
 
 
 class NoPublishedKnowledgeBase(Exception):
@@ -58,7 +60,24 @@ def _latest_version() -> tuple[int, str]:
 
 
 def published_knowledge_base_version(number: int) -> KnowledgeBase:
-    """The engine snapshot of one published version, e.g. to explain an earlier result."""
+    """The engine snapshot of one published version, e.g. to explain an earlier result.
+
+    A questionnaire asks for the version it started under on every page: the checksum of a
+    version is asked of the database at most once every ``KNOWLEDGE_BASE_RECHECK_SECONDS`` per
+    process, like the latest one (a published version never changes; the checksum only guards
+    against a database rebuilt with other content under the same number).
+    """
+    now = time.monotonic()
+    checked = _latest_checked
+    if (
+        checked is not None
+        and checked[1][0] == number
+        and now - checked[0] < settings.KNOWLEDGE_BASE_RECHECK_SECONDS
+    ):
+        return _snapshot(number, checked[1][1])
+    known = _version_checked.get(number)
+    if known is not None and now - known[0] < settings.KNOWLEDGE_BASE_RECHECK_SECONDS:
+        return _snapshot(number, known[1])
     checksum = (
         KnowledgeBaseVersion.objects.filter(number=number)
         .values_list("checksum", flat=True)
@@ -66,6 +85,9 @@ def published_knowledge_base_version(number: int) -> KnowledgeBase:
     )
     if checksum is None:
         raise NoPublishedKnowledgeBase(f"Knowledge-base version {number} has not been published.")
+    _version_checked[number] = (now, checksum)
+    while len(_version_checked) > CACHED_VERSIONS:
+        del _version_checked[next(iter(_version_checked))]
     return _snapshot(number, checksum)
 
 
@@ -91,6 +113,7 @@ def forget_latest_version() -> None:
     """Ask the database for the latest version on the next call (after a publish)."""
     global _latest_checked
     _latest_checked = None
+    _version_checked.clear()
 
 
 def clear_published_cache() -> None:
