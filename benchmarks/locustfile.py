@@ -123,7 +123,16 @@ class QuestionnaireUser(HttpUser):
             if "/check/" not in response.text:
                 response.failure("the start page has no link to the questionnaire")
                 return
-        page = self.client.get("/check/", name="/check/ (to the first step)")
+        # Two requests, each a step of its own (as every POST's redirect is): the start, which
+        # resets the answers and redirects, then the first question page.
+        with self.client.get(
+            "/check/", name="/check/ (start)", allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"/check/: {response.status_code} instead of a redirect")
+                return
+            first = response.headers["Location"]
+        page = self.client.get(first, name=first)
         for _ in range(MAX_STEPS):
             form = StepForm(page.text)
             if not form.current_step:
