@@ -6,7 +6,7 @@ reasons, ranked conditions with their explanations). The method is in ``scoring`
 and docs/engine.md.
 """
 
-from .answers import Answers, AnswersError, Sex, answers_from_mapping
+from .answers import Answers, AnswersError, answers_from_mapping
 from .assessment import Assessment, Contribution, RankedCondition, RankedConditions, assess
 from .explanation import Direction, Fit, FittingCondition, Reason, conditions_that_fit
 from .knowledge import (
@@ -17,11 +17,11 @@ from .knowledge import (
     Finding,
     KnowledgeBase,
     KnowledgeBaseError,
-    Population,
     RedFlagRule,
     ResultThresholds,
 )
 from .knowledge_document import knowledge_base_from_document
+from .people import Population, Sex
 from .scoring import DurationBin
 from .triage import Triage, most_urgent
 from .triage_rules import ReasonKind, TriageReason, UnansweredWarningSign

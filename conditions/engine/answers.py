@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from .people import Sex
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
@@ -25,13 +26,6 @@ FINDING_MESSAGE = "Answer yes or no, or leave it out when not sure"
 DURATION_MESSAGE = f"Enter how many weeks, between 0 and {MAX_DURATION_WEEKS}, or leave it empty"
 
 _FIELDS = ("age", "sex", "duration_weeks", "findings")
-
-
-class Sex(enum.StrEnum):
-    """Sex as asked in the questionnaire; it scales the priors by each condition's share."""
-
-    FEMALE = "female"
-    MALE = "male"
 
 
 class AnswersError(ValueError):

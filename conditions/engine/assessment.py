@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from .answers import Answers
-from .knowledge import DURATION_CODE, FORM_CODE, Condition, KnowledgeBase, Population
+from .knowledge import DURATION_CODE, FORM_CODE, Condition, KnowledgeBase
+from .people import Population
 from .scoring import (
     DurationBin,
     ScoreTables,

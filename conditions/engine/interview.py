@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from .answers import Answers
 from .assessment import Assessment, assess
-from .knowledge import Finding, KnowledgeBase, Population, population_for_age
+from .knowledge import Finding, KnowledgeBase
+from .people import Population, population_for_age
 from .triage_rules import unanswered_findings
 
 # Age, sex and how long the pain has lasted: asked of everyone, before the findings.

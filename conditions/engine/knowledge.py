@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .answers import Sex
+from .people import Population, Sex
 from .triage import Triage
 
 if TYPE_CHECKING:
     from .scoring import ScoreTables
 
-# docs/knowledge-format.md: population "child" = age < 16, "adult" = age >= 16.
-ADULT_FROM_AGE = 16
 OTHER_CAUSES_CODE = "other_causes"
 # The pseudo-finding code of the duration's contribution in explanations.
 DURATION_CODE = "duration"
@@ -24,18 +21,6 @@ FORM_CODE = "form"
 
 class KnowledgeBaseError(ValueError):
     """The document cannot be used by the engine; the message names the offending entry."""
-
-
-class Population(enum.StrEnum):
-    """Whom a baseline or an evidence row describes."""
-
-    ADULT = "adult"
-    CHILD = "child"
-
-
-def population_for_age(age: int) -> Population:
-    """Child below ``ADULT_FROM_AGE`` years, adult from it."""
-    return Population.CHILD if age < ADULT_FROM_AGE else Population.ADULT
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,10 @@ from .knowledge import (
     Finding,
     KnowledgeBase,
     KnowledgeBaseError,
-    Population,
     RedFlagRule,
     ResultThresholds,
 )
+from .people import Population
 from .scoring import build_score_tables
 from .triage import Triage
 

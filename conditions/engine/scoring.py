@@ -58,16 +58,15 @@ from operator import add
 from types import MappingProxyType
 from typing import Any
 
-from .answers import MAX_AGE, Answers, AnswersError, Sex
+from .answers import MAX_AGE, Answers, AnswersError
 from .knowledge import (
     AgeBand,
     Condition,
     ConditionForm,
     DurationProfile,
     Finding,
-    Population,
-    population_for_age,
 )
+from .people import Population, Sex, population_for_age
 
 # Numerical guard, not a clinical figure: keeps every duration bin possible (log of 0 is -inf)
 # when the cumulative figures leave a bin empty (e.g. 0.95 ≤ 2 weeks and 0.05 ≥ 6 weeks).
