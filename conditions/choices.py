@@ -22,7 +22,6 @@ class TriageLevel(models.TextChoices):
 
 class AnswerType(models.TextChoices):
     YES_NO = "yes_no", "Yes / no / not sure"
-    NUMBER = "number", "Number"
 
 
 class QuestionnaireSection(models.TextChoices):

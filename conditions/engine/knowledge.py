@@ -208,7 +208,6 @@ class KnowledgeBase:
     """
 
     version: int
-    format_version: int
     plausible_probability: float
     baseline_duration: DurationProfile
     age_bands: tuple[AgeBand, ...]

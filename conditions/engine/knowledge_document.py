@@ -92,7 +92,6 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
     )
     return KnowledgeBase(
         version=version,
-        format_version=int(document.get("format_version", 1)),
         plausible_probability=plausible_probability,
         baseline_duration=baseline_duration,
         age_bands=age_bands,
