@@ -34,6 +34,14 @@ def seeded_document() -> dict[str, Any]:
     return read_knowledge_document(PROJECT_DIR / "knowledge")
 
 
+@pytest.fixture(scope="session")
+def seeded_knowledge_base(seeded_document):
+    """The engine's snapshot of the seeded knowledge files (version 0), built once per run."""
+    from conditions.engine import knowledge_base_from_document
+
+    return knowledge_base_from_document(seeded_document, version=0)
+
+
 def publish_seeded(document: dict[str, Any]):
     from conditions.models import KnowledgeBaseVersion
 

@@ -3,9 +3,7 @@ rule that never leaves a warning sign unasked, and the simulated person of the e
 
 from __future__ import annotations
 
-import pytest
-
-from conditions.engine import Triage, assess, knowledge_base_from_document
+from conditions.engine import Triage, assess
 from conditions.engine.interview import (
     OPENING_QUESTIONS,
     SECTION_ORDER,
@@ -14,17 +12,7 @@ from conditions.engine.interview import (
     next_step,
     simulate,
 )
-from conditions.knowledge_file import read_knowledge_document
-from tests.conftest import PROJECT_DIR
 from tests.engine.kb_documents import answers, hip_document, knowledge_base
-
-
-@pytest.fixture(scope="module")
-def seeded():
-    return knowledge_base_from_document(
-        read_knowledge_document(PROJECT_DIR / "knowledge"), version=0
-    )
-
 
 WARNING_SIGNS = {
     "fever",
@@ -37,8 +25,8 @@ WARNING_SIGNS = {
 }
 
 
-def test_the_first_questions_are_warning_signs(seeded):
-    step = next_step(seeded, answers(age=6, sex="male", duration_weeks=1), asked=())
+def test_the_first_questions_are_warning_signs(seeded_knowledge_base):
+    step = next_step(seeded_knowledge_base, answers(age=6, sex="male", duration_weeks=1), asked=())
     assert step.warning_signs
     assert step.questions
     assert set(step.questions) <= WARNING_SIGNS
@@ -46,44 +34,47 @@ def test_the_first_questions_are_warning_signs(seeded):
     assert step.asked == OPENING_QUESTIONS
 
 
-def test_the_same_answers_give_the_same_questions(seeded):
+def test_the_same_answers_give_the_same_questions(seeded_knowledge_base):
     person = answers(age=52, sex="female", duration_weeks=10, fever=False, recent_trauma=False)
-    first = next_step(seeded, person, asked={"fever", "recent_trauma"})
-    again = next_step(seeded, person, asked={"recent_trauma", "fever"})
+    first = next_step(seeded_knowledge_base, person, asked={"fever", "recent_trauma"})
+    again = next_step(seeded_knowledge_base, person, asked={"recent_trauma", "fever"})
     assert first.questions == again.questions
 
 
-def test_a_not_sure_temperature_is_followed_up_at_once(seeded):
-    step = next_step(seeded, answers(age=40, duration_weeks=1), asked={"fever"})
+def test_a_not_sure_temperature_is_followed_up_at_once(seeded_knowledge_base):
+    step = next_step(seeded_knowledge_base, answers(age=40, duration_weeks=1), asked={"fever"})
     assert step.questions[0] == "feels_hot_or_shivery"
     assert step.warning_signs
 
 
-def test_questions_a_person_is_too_young_for_are_never_asked(seeded):
+def test_questions_a_person_is_too_young_for_are_never_asked(seeded_knowledge_base):
     child = answers(age=8, sex="male", duration_weeks=2, fever=False)
-    _assessment, pages, _reason = simulate(seeded, child)
+    _assessment, pages, _reason = simulate(seeded_knowledge_base, child)
     asked = {code for page in pages for code in page}
     assert "alcohol_excess" not in asked
     assert "known_rheumatoid_arthritis" not in asked
     assert all(
-        seeded.findings[code].min_age is None or seeded.findings[code].min_age <= 8
+        seeded_knowledge_base.findings[code].min_age is None
+        or seeded_knowledge_base.findings[code].min_age <= 8
         for code in asked
     )
 
 
-def test_it_never_stops_with_a_warning_sign_unasked_even_past_its_maximum(seeded):
+def test_it_never_stops_with_a_warning_sign_unasked_even_past_its_maximum(seeded_knowledge_base):
     tiny = InterviewPolicy(min_questions=0, max_questions=OPENING_QUESTIONS)
-    step = next_step(seeded, answers(age=85, duration_weeks=0), asked=(), policy=tiny)
+    step = next_step(
+        seeded_knowledge_base, answers(age=85, duration_weeks=0), asked=(), policy=tiny
+    )
     assert not step.should_stop
     assert "recent_trauma" in step.questions
 
 
-def test_it_stops_at_its_maximum_once_the_warning_signs_are_answered(seeded):
+def test_it_stops_at_its_maximum_once_the_warning_signs_are_answered(seeded_knowledge_base):
     tiny = InterviewPolicy(min_questions=0, max_questions=OPENING_QUESTIONS)
     person = answers(age=45, duration_weeks=8)
     asked: set[str] = set()
     for _ in range(10):
-        step = next_step(seeded, person, asked=asked, policy=tiny)
+        step = next_step(seeded_knowledge_base, person, asked=asked, policy=tiny)
         if step.should_stop:
             break
         assert step.warning_signs  # only warning signs may go past the maximum
@@ -101,29 +92,29 @@ def test_it_stops_when_every_question_has_been_asked():
     assert step.questions == ()
 
 
-def test_it_stops_when_confident_and_no_answer_can_change_the_urgency(seeded):
+def test_it_stops_when_confident_and_no_answer_can_change_the_urgency(seeded_knowledge_base):
     eager = InterviewPolicy(min_questions=0, stop_top_probability=0.0, stop_top_ratio=0.0)
     person = answers(
         age=70, sex="female", duration_weeks=0, recent_trauma=True, unable_to_bear_weight=True
     )
-    step = next_step(seeded, person, asked=WARNING_SIGNS, policy=eager)
+    step = next_step(seeded_knowledge_base, person, asked=WARNING_SIGNS, policy=eager)
     assert step.assessment.triage is Triage.EMERGENCY  # nothing can raise it further
     assert step.should_stop
     assert step.reason is StopReason.CONFIDENT
 
 
-def test_the_simulated_emergency_is_still_an_emergency(seeded):
+def test_the_simulated_emergency_is_still_an_emergency(seeded_knowledge_base):
     child = answers(
         age=4, sex="male", duration_weeks=0, fever=True, unable_to_bear_weight=True, limp=True
     )
-    final, pages, reason = simulate(seeded, child)
+    final, pages, reason = simulate(seeded_knowledge_base, child)
     assert final.triage is Triage.EMERGENCY
-    assert final.triage is assess(seeded, child).triage
+    assert final.triage is assess(seeded_knowledge_base, child).triage
     assert pages[0]  # it asked something before deciding
     assert reason is not StopReason.NOT_YET
 
 
-def test_an_interview_asks_fewer_questions_than_the_questionnaire(seeded):
+def test_an_interview_asks_fewer_questions_than_the_questionnaire(seeded_knowledge_base):
     person = answers(
         age=34,
         sex="female",
@@ -136,9 +127,13 @@ def test_an_interview_asks_fewer_questions_than_the_questionnaire(seeded):
         fever=False,
         recent_trauma=False,
     )
-    _final, pages, _reason = simulate(seeded, person)
+    _final, pages, _reason = simulate(seeded_knowledge_base, person)
     asked = OPENING_QUESTIONS + sum(len(page) for page in pages)
-    assert asked <= InterviewPolicy().max_questions < OPENING_QUESTIONS + len(seeded.findings)
+    assert (
+        asked
+        <= InterviewPolicy().max_questions
+        < OPENING_QUESTIONS + len(seeded_knowledge_base.findings)
+    )
 
 
 def test_the_interview_knows_the_questionnaire_s_sections_in_their_order():

@@ -7,18 +7,12 @@ confirmed "can bear weight" caps; "not sure" never caps; "hip pain" is always me
 
 from __future__ import annotations
 
-import pytest
-
 from conditions.engine import (
-    Answers,
     ReasonKind,
-    Sex,
     Triage,
     assess,
-    knowledge_base_from_document,
 )
-from conditions.knowledge_file import read_knowledge_document
-from tests.conftest import PROJECT_DIR
+from tests.engine.kb_documents import answers as person
 
 WARNING_SIGNS = (
     "recent_trauma",
@@ -31,50 +25,44 @@ WARNING_SIGNS = (
 )
 
 
-@pytest.fixture(scope="module")
-def seeded():
-    return knowledge_base_from_document(
-        read_knowledge_document(PROJECT_DIR / "knowledge"), version=0
-    )
-
-
-def person(age: int, sex: str, weeks: float | None, **findings: bool) -> Answers:
-    return Answers(age=age, sex=Sex(sex), duration_weeks=weeks, findings=findings)
-
-
-def test_85_year_old_who_fell_and_is_not_sure_she_can_stand_is_an_emergency(seeded):
-    assessment = assess(seeded, person(85, "female", 0, recent_trauma=True))
+def test_85_year_old_who_fell_and_is_not_sure_she_can_stand_is_an_emergency(seeded_knowledge_base):
+    assessment = assess(seeded_knowledge_base, person(85, "female", 0, recent_trauma=True))
     assert assessment.conditions[0].code == "hip_fracture"
     assert assessment.triage is Triage.EMERGENCY
 
 
-def test_the_same_woman_who_can_stand_is_seen_the_same_day(seeded):
+def test_the_same_woman_who_can_stand_is_seen_the_same_day(seeded_knowledge_base):
     assessment = assess(
-        seeded, person(85, "female", 0, recent_trauma=True, unable_to_bear_weight=False)
+        seeded_knowledge_base,
+        person(85, "female", 0, recent_trauma=True, unable_to_bear_weight=False),
     )
     assert assessment.triage is Triage.URGENT
     assert "older_adult_trauma" in assessment.fired_red_flags
 
 
-def test_80_year_old_after_a_fall_with_groin_pain_is_an_emergency(seeded):
-    assessment = assess(seeded, person(80, "female", 0, recent_trauma=True, pain_groin=True))
+def test_80_year_old_after_a_fall_with_groin_pain_is_an_emergency(seeded_knowledge_base):
+    assessment = assess(
+        seeded_knowledge_base, person(80, "female", 0, recent_trauma=True, pain_groin=True)
+    )
     assert assessment.triage is Triage.EMERGENCY
 
 
-def test_70_year_old_with_a_temperature_not_sure_he_can_stand_is_an_emergency(seeded):
-    assessment = assess(seeded, person(70, "male", 0, fever=True))
+def test_70_year_old_with_a_temperature_not_sure_he_can_stand_is_an_emergency(
+    seeded_knowledge_base,
+):
+    assessment = assess(seeded_knowledge_base, person(70, "male", 0, fever=True))
     assert "adult_fever" in assessment.fired_red_flags
     assert assessment.triage is Triage.EMERGENCY
 
 
-def test_12_year_old_with_a_temperature_and_no_location_is_an_emergency(seeded):
-    assessment = assess(seeded, person(12, "female", 0, fever=True))
+def test_12_year_old_with_a_temperature_and_no_location_is_an_emergency(seeded_knowledge_base):
+    assessment = assess(seeded_knowledge_base, person(12, "female", 0, fever=True))
     assert "child_fever_hip_pain" in assessment.fired_red_flags
     assert assessment.triage is Triage.EMERGENCY
 
 
-def test_55_year_old_not_sure_of_anything_is_neither_999_nor_self_care(seeded):
-    assessment = assess(seeded, person(55, "female", 1))
+def test_55_year_old_not_sure_of_anything_is_neither_999_nor_self_care(seeded_knowledge_base):
+    assessment = assess(seeded_knowledge_base, person(55, "female", 1))
     assert assessment.triage not in (Triage.EMERGENCY, Triage.SELF_CARE)
     named = {sign.rule: sign for sign in assessment.unanswered_warning_signs}
     assert named["trauma_unable_to_bear_weight"].urgency is Triage.EMERGENCY
@@ -86,30 +74,32 @@ def test_55_year_old_not_sure_of_anything_is_neither_999_nor_self_care(seeded):
     assert named["saddle_numbness"].urgency is Triage.EMERGENCY
 
 
-def test_75_year_old_not_sure_whether_she_fell_is_not_sent_to_999(seeded):
-    assessment = assess(seeded, person(75, "female", 1, pain_groin=True))
+def test_75_year_old_not_sure_whether_she_fell_is_not_sent_to_999(seeded_knowledge_base):
+    assessment = assess(seeded_knowledge_base, person(75, "female", 1, pain_groin=True))
     assert assessment.triage is not Triage.EMERGENCY
     assert "trauma_unable_to_bear_weight" in {
         sign.rule for sign in assessment.unanswered_warning_signs
     }
 
 
-def test_not_sure_to_the_warning_signs_and_no_to_the_rest_is_not_self_care(seeded):
-    findings = {code: False for code in seeded.findings if code not in WARNING_SIGNS}
-    assessment = assess(seeded, person(55, "female", 1, **findings))
+def test_not_sure_to_the_warning_signs_and_no_to_the_rest_is_not_self_care(seeded_knowledge_base):
+    findings = {code: False for code in seeded_knowledge_base.findings if code not in WARNING_SIGNS}
+    assessment = assess(seeded_knowledge_base, person(55, "female", 1, **findings))
     assert assessment.triage is not Triage.SELF_CARE
     assert assessment.unanswered_warning_signs
 
 
-def test_the_same_answers_with_the_warning_signs_answered_no_may_be_self_care(seeded):
-    findings = {code: False for code in seeded.findings}
-    assessment = assess(seeded, person(55, "female", 1, **findings))
+def test_the_same_answers_with_the_warning_signs_answered_no_may_be_self_care(
+    seeded_knowledge_base,
+):
+    findings = {code: False for code in seeded_knowledge_base.findings}
+    assessment = assess(seeded_knowledge_base, person(55, "female", 1, **findings))
     assert assessment.triage is Triage.SELF_CARE
     assert assessment.unanswered_warning_signs == ()
 
 
-def test_a_sign_is_named_only_when_it_would_raise_the_level(seeded):
-    assessment = assess(seeded, person(55, "female", 1))
+def test_a_sign_is_named_only_when_it_would_raise_the_level(seeded_knowledge_base):
+    assessment = assess(seeded_knowledge_base, person(55, "female", 1))
     assert all(
         sign.urgency.is_more_urgent_than(assessment.triage)
         for sign in assessment.unanswered_warning_signs
@@ -117,16 +107,18 @@ def test_a_sign_is_named_only_when_it_would_raise_the_level(seeded):
     assert "adult_fever" not in {sign.rule for sign in assessment.unanswered_warning_signs}
 
 
-def test_feeling_hot_and_shivery_counts_as_a_temperature_not_measured(seeded):
-    hot = assess(seeded, person(40, "male", 1, feels_hot_or_shivery=True))
+def test_feeling_hot_and_shivery_counts_as_a_temperature_not_measured(seeded_knowledge_base):
+    hot = assess(seeded_knowledge_base, person(40, "male", 1, feels_hot_or_shivery=True))
     assert "adult_fever" in hot.fired_red_flags
-    measured_no = assess(seeded, person(40, "male", 1, fever=False, feels_hot_or_shivery=True))
+    measured_no = assess(
+        seeded_knowledge_base, person(40, "male", 1, fever=False, feels_hot_or_shivery=True)
+    )
     assert "adult_fever" not in measured_no.fired_red_flags
 
 
-def test_numbness_between_the_legs_leads_with_its_concern(seeded):
+def test_numbness_between_the_legs_leads_with_its_concern(seeded_knowledge_base):
     assessment = assess(
-        seeded,
+        seeded_knowledge_base,
         person(45, "female", 2, saddle_numbness_or_bladder_change=True, pain_lateral_hip=True),
     )
     assert assessment.triage is Triage.EMERGENCY
@@ -135,18 +127,22 @@ def test_numbness_between_the_legs_leads_with_its_concern(seeded):
     assert "cauda equina" in first.concern
 
 
-def test_a_child_with_a_limp_whose_temperature_is_unknown_is_urgent_and_told_when_to_go(seeded):
-    assessment = assess(seeded, person(6, "male", 0, limp=True))
+def test_a_child_with_a_limp_whose_temperature_is_unknown_is_urgent_and_told_when_to_go(
+    seeded_knowledge_base,
+):
+    assessment = assess(seeded_knowledge_base, person(6, "male", 0, limp=True))
     assert assessment.triage is Triage.URGENT
     named = {sign.rule: sign.urgency for sign in assessment.unanswered_warning_signs}
     assert named["child_fever_hip_pain"] is Triage.EMERGENCY
 
 
-def test_no_self_care_while_a_temperature_is_unknown(seeded):
-    known = {code: False for code in seeded.findings if code != "feels_hot_or_shivery"}
+def test_no_self_care_while_a_temperature_is_unknown(seeded_knowledge_base):
+    known = {
+        code: False for code in seeded_knowledge_base.findings if code != "feels_hot_or_shivery"
+    }
     short_mechanical = person(30, "male", 1, **known)
-    assert assess(seeded, short_mechanical).triage is Triage.SELF_CARE
+    assert assess(seeded_knowledge_base, short_mechanical).triage is Triage.SELF_CARE
     unknown_fever = {code: answer for code, answer in known.items() if code != "fever"}
-    assessment = assess(seeded, person(30, "male", 1, **unknown_fever))
+    assessment = assess(seeded_knowledge_base, person(30, "male", 1, **unknown_fever))
     assert assessment.triage is not Triage.SELF_CARE
     assert "adult_fever" in {sign.rule for sign in assessment.unanswered_warning_signs}

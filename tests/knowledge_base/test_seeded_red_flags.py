@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conditions.engine import Answers, Sex, Triage, assess, knowledge_base_from_document
-from conditions.knowledge_file import read_knowledge_document
-from tests.conftest import PROJECT_DIR
+from conditions.engine import Answers, Sex, Triage, assess
 
 # (rule, age, duration in weeks, findings answered yes, policy level)
 POLICY_CASES = [
@@ -54,14 +52,10 @@ FLOORS = {
 CONFIRMED_BEARING_WEIGHT = {"adult_fever", "older_adult_trauma"}
 
 
-@pytest.fixture(scope="module")
-def seeded():
-    document = read_knowledge_document(PROJECT_DIR / "knowledge")
-    return knowledge_base_from_document(document, version=0)
-
-
 @pytest.mark.parametrize(("rule", "age", "weeks", "present", "level"), POLICY_CASES)
-def test_each_policy_red_flag_fires_and_sets_its_level(seeded, rule, age, weeks, present, level):
+def test_each_policy_red_flag_fires_and_sets_its_level(
+    seeded_knowledge_base, rule, age, weeks, present, level
+):
     answers = Answers(
         age=age,
         sex=Sex.FEMALE,
@@ -69,7 +63,7 @@ def test_each_policy_red_flag_fires_and_sets_its_level(seeded, rule, age, weeks,
         findings=dict.fromkeys(present, True)
         | ({"unable_to_bear_weight": False} if rule in CONFIRMED_BEARING_WEIGHT else {}),
     )
-    assessment = assess(seeded, answers)
+    assessment = assess(seeded_knowledge_base, answers)
     assert rule in assessment.fired_red_flags
     if rule in FLOORS:
         # "At least soon": the conditions that fit may make it more urgent, never less.
@@ -78,19 +72,28 @@ def test_each_policy_red_flag_fires_and_sets_its_level(seeded, rule, age, weeks,
         assert assessment.triage is Triage(level)
 
 
-def test_every_seeded_red_flag_rule_is_covered_by_a_policy_case(seeded):
-    assert {rule.code for rule in seeded.red_flag_rules} == {case[0] for case in POLICY_CASES}
+def test_every_seeded_red_flag_rule_is_covered_by_a_policy_case(seeded_knowledge_base):
+    assert {rule.code for rule in seeded_knowledge_base.red_flag_rules} == {
+        case[0] for case in POLICY_CASES
+    }
 
 
-def test_a_limping_child_of_seven_with_pain_for_weeks_is_not_sent_to_emergency(seeded):
+def test_a_limping_child_of_seven_with_pain_for_weeks_is_not_sent_to_emergency(
+    seeded_knowledge_base,
+):
     answers = Answers(age=7, sex=Sex.MALE, duration_weeks=6, findings={"limp": True})
-    assessment = assess(seeded, answers)
+    assessment = assess(seeded_knowledge_base, answers)
     assert "child_under_10_limp" not in assessment.fired_red_flags
     assert assessment.triage is not Triage.EMERGENCY
 
 
-def test_pain_for_under_four_weeks_after_a_cancer_does_not_fire_the_persistent_pain_rule(seeded):
+def test_pain_for_under_four_weeks_after_a_cancer_does_not_fire_the_persistent_pain_rule(
+    seeded_knowledge_base,
+):
     answers = Answers(
         age=45, sex=Sex.FEMALE, duration_weeks=2, findings={"history_of_cancer": True}
     )
-    assert "cancer_history_persistent_pain" not in assess(seeded, answers).fired_red_flags
+    assert (
+        "cancer_history_persistent_pain"
+        not in assess(seeded_knowledge_base, answers).fired_red_flags
+    )
