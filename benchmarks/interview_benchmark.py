@@ -28,6 +28,8 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))  # run as a script from anywhere
 
+from robustness_benchmark import DEFAULT_FILES  # noqa: E402  (the same vignette files)
+
 from conditions.engine import (  # noqa: E402
     Answers,
     Assessment,
@@ -39,17 +41,13 @@ from conditions.engine import (  # noqa: E402
 )
 from conditions.engine.interview import (  # noqa: E402
     OPENING_QUESTIONS,
-    SECTION_ORDER,
     InterviewPolicy,
+    askable_findings,
     next_step,
 )
 from conditions.evaluation import evaluate  # noqa: E402
 from conditions.knowledge_file import read_knowledge_document  # noqa: E402
 
-DEFAULT_FILES = (
-    REPOSITORY / "vignettes" / "development.json",
-    REPOSITORY.parent / "shared" / "vignettes" / "public.json",
-)
 # Stop only at the budget: every answer is worth asking, so the curve shows the order alone.
 NEVER_STOP = InterviewPolicy(
     stop_top_probability=2.0, stop_min_gain=-1.0, min_questions=10**6, max_questions=10**6
@@ -78,22 +76,7 @@ def adaptive_order(knowledge_base: KnowledgeBase, person: Answers) -> list[str]:
 
 def fixed_order(knowledge_base: KnowledgeBase, person: Answers) -> list[str]:
     """The findings in questionnaire order, within their age gates (follow-ups left out)."""
-    follow_ups = set(knowledge_base.follow_ups.values())
-    findings = sorted(
-        (
-            finding
-            for finding in knowledge_base.findings.values()
-            if finding.code not in follow_ups
-            and (finding.min_age is None or person.age >= finding.min_age)
-            and (finding.max_age is None or person.age <= finding.max_age)
-        ),
-        key=lambda finding: (
-            SECTION_ORDER.index(finding.section) if finding.section in SECTION_ORDER else 99,
-            finding.order,
-            finding.code,
-        ),
-    )
-    return [finding.code for finding in findings]
+    return askable_findings(knowledge_base, person, frozenset())
 
 
 def figures(cases: Sequence[tuple[dict, Assessment]]) -> tuple[float, float, float, int]:

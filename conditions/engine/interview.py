@@ -106,7 +106,7 @@ def next_step(
     def step(questions: Sequence[str], stop: bool, reason: StopReason, warning: bool = False):
         return InterviewStep(tuple(questions), stop, reason, warning, count, assessment)
 
-    candidates = _candidates(knowledge_base, answers, asked)
+    candidates = askable_findings(knowledge_base, answers, asked)
     follow_ups = _pending_follow_ups(knowledge_base, answers, asked)
     # A follow-up comes first (it rephrases what was just asked), then the other warning signs.
     signs = _pending_warning_signs(knowledge_base, answers, assessment, candidates)
@@ -147,7 +147,7 @@ def _order(finding: Finding) -> tuple[int, str, int, str]:
     return (position, finding.section, finding.order, finding.code)
 
 
-def _candidates(
+def askable_findings(
     knowledge_base: KnowledgeBase, answers: Answers, asked: frozenset[str]
 ) -> list[str]:
     """Findings that may be asked of this person and have not been: within their age gates,
