@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.presentation import assessment_payload
+from api.presentation import assessment_payload, finding_payload
 from api.schemas import AnswersIn
 from conditions.engine import Answers, KnowledgeBase
 from conditions.engine.interview import next_step
@@ -34,17 +34,4 @@ def interview_payload(
 
 
 def _question(knowledge_base: KnowledgeBase, code: str, *, warning_sign: bool) -> dict[str, Any]:
-    finding = knowledge_base.findings[code]
-    return {
-        "code": finding.code,
-        "question": finding.question,
-        "help_text": finding.help_text,
-        "answer_type": finding.answer_type,
-        "section": finding.section,
-        "order": finding.order,
-        "min_age": finding.min_age,
-        "max_age": finding.max_age,
-        "allows_not_sure": finding.allows_not_sure,
-        "follow_up_for": finding.follow_up_for,
-        "warning_sign": warning_sign,
-    }
+    return {**finding_payload(knowledge_base.findings[code]), "warning_sign": warning_sign}

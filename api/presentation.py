@@ -17,6 +17,7 @@ from conditions.engine import (
     Assessment,
     Condition,
     Contribution,
+    Finding,
     KnowledgeBase,
     RankedCondition,
     conditions_that_fit,
@@ -41,25 +42,27 @@ def questionnaire_payload(knowledge_base: KnowledgeBase) -> dict[str, Any]:
         "knowledge_base_version": knowledge_base.version,
         "about_you": about_you_items(),
         "sections": [{"code": code, "title": str(title)} for code, title in FINDING_STEPS.items()],
-        "findings": [
-            {
-                "code": finding.code,
-                "question": finding.question,
-                "help_text": finding.help_text,
-                "answer_type": finding.answer_type,
-                "section": finding.section,
-                "order": finding.order,
-                "min_age": finding.min_age,
-                "max_age": finding.max_age,
-                "allows_not_sure": finding.allows_not_sure,
-                "follow_up_for": finding.follow_up_for,
-            }
-            for finding in asked_findings(knowledge_base)
-        ],
+        "findings": [finding_payload(finding) for finding in asked_findings(knowledge_base)],
     }
 
 
-def asked_findings(knowledge_base: KnowledgeBase) -> list[Any]:
+def finding_payload(finding: Finding) -> dict[str, Any]:
+    """One question of the questionnaire, as the questionnaire and the interview send it."""
+    return {
+        "code": finding.code,
+        "question": finding.question,
+        "help_text": finding.help_text,
+        "answer_type": finding.answer_type,
+        "section": finding.section,
+        "order": finding.order,
+        "min_age": finding.min_age,
+        "max_age": finding.max_age,
+        "allows_not_sure": finding.allows_not_sure,
+        "follow_up_for": finding.follow_up_for,
+    }
+
+
+def asked_findings(knowledge_base: KnowledgeBase) -> list[Finding]:
     """The yes / no findings, by step, then the curators' order, then code."""
     step_position = {step: position for position, step in enumerate(FINDING_STEPS)}
     findings = [f for f in knowledge_base.findings.values() if f.answer_type == AnswerType.YES_NO]

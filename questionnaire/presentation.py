@@ -213,14 +213,14 @@ def _explanations(
 
 def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict[str, Any]:
     """Everything the result and summary templates show, from the kept assessment (and the
-    summary's answer lines, kept in the session). ``ResultGone`` when it cannot be shown."""
+    summary's answer lines and whether the wizard had to replace its version, kept in the
+    session). ``ResultGone`` when it cannot be shown."""
     result = KeptResult.of(kept)
     knowledge_base, version_note = knowledge_base_of_version(result.version)
     assessment = assess(knowledge_base, _answers(result.answers, knowledge_base))
     reasons, signs = _explanations(result, assessment)
     card = wording.URGENCY_CARDS[result.triage]
-    concerns = red_flag_concerns(reasons)
-    concern_line, concern_list = wording.concern_lines(concerns)
+    concern_line, concern_list = wording.concern_lines(red_flag_concerns(reasons))
     conditions = _condition_rows(result, assessment, knowledge_base)
     thresholds = knowledge_base.result_thresholds
     other_fits = result.other_causes >= thresholds.fits_probability
@@ -232,7 +232,6 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
         "is_emergency": result.triage is Triage.EMERGENCY,
         "is_self_care": result.triage is Triage.SELF_CARE,
         "safety_net": wording.safety_net(duration if isinstance(duration, int | float) else None),
-        "concerns": concerns,
         "concern_line": concern_line,
         "concern_list": concern_list,
         # Each sentence once; lines the card does not need (a cause not on the list) left out.
@@ -267,7 +266,11 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
         "answer_lines": _answer_lines(stored),
         "interrupted": result.interrupted,
         "knowledge_base_version": result.version,
-        "version_note": version_note,
+        # The wizard's own note first: the version it started under was replaced while the
+        # person answered, so the kept version is the latest and needs no note of its own.
+        "version_note": (
+            str(wording.WIZARD_VERSION_REPLACED) if stored.get("version_replaced") else version_note
+        ),
     }
 
 

@@ -37,7 +37,6 @@ from conditions.published import (
     published_knowledge_base,
     published_knowledge_base_version,
 )
-from questionnaire import wording
 from questionnaire.answers import answer_groups_by_step, answer_lines, answers_mapping
 from questionnaire.forms import AboutYouForm, BodyMapForm, FindingsForm
 from questionnaire.fragments import shared_questions_key
@@ -365,14 +364,11 @@ def stored_result_context(request: HttpRequest) -> dict[str, Any] | None:
     try:
         if kept is None:
             raise ResultGone
-        context = result_context(kept, stored)
+        return result_context(kept, stored)
     except ResultGone:
         request.session.pop(SESSION_RESULT_KEY, None)
         request.session.pop(SESSION_ASSESSMENT_KEY, None)
         return None
-    if stored.get("version_replaced"):
-        context["version_note"] = str(wording.WIZARD_VERSION_REPLACED)
-    return context
 
 
 def _kept_assessment(assessment_id: Any) -> CompletedAssessment | None:

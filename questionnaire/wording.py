@@ -200,10 +200,8 @@ def triage_reason_text(
     the card does not need: a condition that fits (the list of conditions right after the card
     names it, with how well it fits), a cause not on the list, and "nothing fits" (the list says
     it)."""
-    if reason.kind is ReasonKind.RED_FLAG:
-        return red_flag_text(reason.message, level) or None
-    if reason.kind is ReasonKind.CAPPED and reason.message:
-        # A capped condition's level is the rule's (can bear weight): so are its words.
+    # A capped condition's level is the rule's (can bear weight): so are its words.
+    if reason.kind is ReasonKind.RED_FLAG or (reason.kind is ReasonKind.CAPPED and reason.message):
         return red_flag_text(reason.message, level) or None
     if reason.kind is ReasonKind.SELF_CARE:
         return str(
