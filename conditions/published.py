@@ -44,10 +44,7 @@ def _latest_version() -> tuple[int, str]:
     # page's cost. Another process's publish reaches this one within that interval.
     global _latest_checked
     checked = _latest_checked
-    if (
-        checked is not None
-        and time.monotonic() - checked[0] < settings.KNOWLEDGE_BASE_RECHECK_SECONDS
-    ):
+    if checked is not None and _still_fresh(checked[0]):
         return checked[1]
     latest = KnowledgeBaseVersion.objects.latest_first().values_list("number", "checksum").first()
     if latest is None:
@@ -59,6 +56,11 @@ def _latest_version() -> tuple[int, str]:
     return latest
 
 
+def _still_fresh(checked_at: float) -> bool:
+    """Whether an answer the database gave at ``checked_at`` (monotonic) may still be used."""
+    return time.monotonic() - checked_at < settings.KNOWLEDGE_BASE_RECHECK_SECONDS
+
+
 def published_knowledge_base_version(number: int) -> KnowledgeBase:
     """The engine snapshot of one published version, e.g. to explain an earlier result.
 
@@ -67,16 +69,11 @@ def published_knowledge_base_version(number: int) -> KnowledgeBase:
     process, like the latest one (a published version never changes; the checksum only guards
     against a database rebuilt with other content under the same number).
     """
-    now = time.monotonic()
     checked = _latest_checked
-    if (
-        checked is not None
-        and checked[1][0] == number
-        and now - checked[0] < settings.KNOWLEDGE_BASE_RECHECK_SECONDS
-    ):
+    if checked is not None and checked[1][0] == number and _still_fresh(checked[0]):
         return _snapshot(number, checked[1][1])
     known = _version_checked.get(number)
-    if known is not None and now - known[0] < settings.KNOWLEDGE_BASE_RECHECK_SECONDS:
+    if known is not None and _still_fresh(known[0]):
         return _snapshot(number, known[1])
     checksum = (
         KnowledgeBaseVersion.objects.filter(number=number)
@@ -85,7 +82,7 @@ def published_knowledge_base_version(number: int) -> KnowledgeBase:
     )
     if checksum is None:
         raise NoPublishedKnowledgeBase(f"Knowledge-base version {number} has not been published.")
-    _version_checked[number] = (now, checksum)
+    _version_checked[number] = (time.monotonic(), checksum)
     while len(_version_checked) > CACHED_VERSIONS:
         del _version_checked[next(iter(_version_checked))]
     return _snapshot(number, checksum)
