@@ -25,7 +25,7 @@ from import_export import fields, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from conditions.admin_compact import CompactInline, CompactRowForm
+from conditions.admin_compact import CompactInline, CompactRowForm, JoinedInline
 from conditions.admin_publishing import PublishingAdminMixin
 from conditions.admin_reasons import ChangeReasonAdminMixin, ImportReasonAdminMixin
 from conditions.knowledge_file import SHARE_TOLERANCE
@@ -133,6 +133,18 @@ class ConditionResource(SpreadsheetResource):
         clean_model_instances = True
 
 
+# The columns of an evidence row, a condition's or a form's, after the columns naming its owner.
+EVIDENCE_COLUMNS = (
+    "finding",
+    "population",
+    "probability",
+    "specificity",
+    "reference",
+    "expert_estimate",
+    "note",
+)
+
+
 class EvidenceResource(SpreadsheetResource):
     condition = _by_key("condition", Condition, "code")
     finding = _by_key("finding", Finding, "code")
@@ -141,16 +153,7 @@ class EvidenceResource(SpreadsheetResource):
     class Meta:
         model = Evidence
         import_id_fields = ("condition", "finding", "population")
-        fields = (
-            "condition",
-            "finding",
-            "population",
-            "probability",
-            "specificity",
-            "reference",
-            "expert_estimate",
-            "note",
-        )
+        fields = ("condition", *EVIDENCE_COLUMNS)
         skip_unchanged = True
         clean_model_instances = True
 
@@ -208,17 +211,7 @@ class FormEvidenceResource(SpreadsheetResource):
     class Meta:
         model = FormEvidence
         import_id_fields = ("form", "finding", "population")
-        fields = (
-            "condition",
-            "form",
-            "finding",
-            "population",
-            "probability",
-            "specificity",
-            "reference",
-            "expert_estimate",
-            "note",
-        )
+        fields = ("condition", "form", *EVIDENCE_COLUMNS)
         skip_unchanged = True
         clean_model_instances = True
 
@@ -227,16 +220,6 @@ class FormEvidenceResource(SpreadsheetResource):
 
 
 SOURCE_FIELDS = ("reference", "expert_estimate", "note")
-
-
-class JoinedInline(admin.TabularInline):
-    """An inline whose rows' names (``__str__``) follow foreign keys: joined in one query, not
-    one query per row."""
-
-    joined: tuple[str, ...] = ()
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related(*self.joined)
 
 
 def _in_order_of(field: str, values: list[str]) -> Case:
@@ -322,15 +305,6 @@ def likelihood_ratios_text(row: FindingFrequency | None) -> str:
         return ""
     positive, negative = ratios
     return f"LR+ {positive:.2f} · LR− {negative:.2f}"
-
-
-class LikelihoodRatiosAdminMixin:
-    """Shows, beside a row's specificity, the likelihood ratios it implies with the sensitivity
-    (read-only: they follow from the two figures)."""
-
-    @admin.display(description="LR+ · LR− implied")
-    def implied_likelihood_ratios(self, row: FindingFrequency | None) -> str:
-        return likelihood_ratios_text(row)
 
 
 # On compact rows the likelihood ratios are shown under the specificity (SpecificityInput).
@@ -756,14 +730,41 @@ class DurationEvidenceAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
     autocomplete_fields = ("condition", "reference")
 
 
-EVIDENCE_FIELDSETS = (
-    (None, {"fields": ("finding", "population")}),
-    (
-        "How often people answer yes",
-        {"fields": ("probability", "specificity", "implied_likelihood_ratios")},
-    ),
-    ("Source", {"fields": SOURCE_FIELDS}),
-)
+def evidence_list_display(owner: str) -> tuple[str, ...]:
+    """The change-list columns of evidence rows of ``owner`` (their condition or their form)."""
+    return (
+        owner,
+        "finding",
+        "population",
+        "probability",
+        "specificity",
+        "reference",
+        "expert_estimate",
+    )
+
+
+def evidence_fieldsets(owner: str) -> tuple:
+    """The edit page of an evidence row of ``owner`` (its condition or its form)."""
+    return (
+        (None, {"fields": (owner, "finding", "population")}),
+        (
+            "How often people answer yes",
+            {"fields": ("probability", "specificity", "implied_likelihood_ratios")},
+        ),
+        ("Source", {"fields": SOURCE_FIELDS}),
+    )
+
+
+class FindingFrequencyAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
+    """The pages of evidence rows, a condition's or a form's: beside a row's specificity, the
+    likelihood ratios it implies with the sensitivity (read-only: they follow from the two
+    figures)."""
+
+    readonly_fields = ("implied_likelihood_ratios",)
+
+    @admin.display(description="LR+ · LR− implied")
+    def implied_likelihood_ratios(self, row: FindingFrequency | None) -> str:
+        return likelihood_ratios_text(row)
 
 
 class SpecificityListFilter(admin.SimpleListFilter):
@@ -780,17 +781,9 @@ class SpecificityListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(LikelihoodRatiosAdminMixin, SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
+class EvidenceAdmin(FindingFrequencyAdmin):
     resource_classes = [EvidenceResource]
-    list_display = (
-        "condition",
-        "finding",
-        "population",
-        "probability",
-        "specificity",
-        "reference",
-        "expert_estimate",
-    )
+    list_display = evidence_list_display("condition")
     list_filter = (
         "population",
         "expert_estimate",
@@ -801,11 +794,7 @@ class EvidenceAdmin(LikelihoodRatiosAdminMixin, SourceReviewAdminMixin, Spreadsh
     search_fields = ("condition__code", "condition__name", "finding__code", "note")
     list_select_related = ("condition", "finding", "reference")
     autocomplete_fields = ("condition", "finding", "reference")
-    readonly_fields = ("implied_likelihood_ratios",)
-    fieldsets = (
-        (None, {"fields": ("condition", *EVIDENCE_FIELDSETS[0][1]["fields"])}),
-        *EVIDENCE_FIELDSETS[1:],
-    )
+    fieldsets = evidence_fieldsets("condition")
 
 
 @admin.register(ConditionForm)
@@ -835,28 +824,14 @@ class ConditionFormAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
 
 
 @admin.register(FormEvidence)
-class FormEvidenceAdmin(
-    LikelihoodRatiosAdminMixin, SourceReviewAdminMixin, SpreadsheetHistoryAdmin
-):
+class FormEvidenceAdmin(FindingFrequencyAdmin):
     resource_classes = [FormEvidenceResource]
-    list_display = (
-        "form",
-        "finding",
-        "population",
-        "probability",
-        "specificity",
-        "reference",
-        "expert_estimate",
-    )
+    list_display = evidence_list_display("form")
     list_filter = ("population", "expert_estimate", SpecificityListFilter, "form__condition")
     search_fields = ("form__condition__code", "form__code", "finding__code", "note")
     list_select_related = ("form__condition", "finding", "reference")
     autocomplete_fields = ("finding", "reference")
-    readonly_fields = ("implied_likelihood_ratios",)
-    fieldsets = (
-        (None, {"fields": ("form", *EVIDENCE_FIELDSETS[0][1]["fields"])}),
-        *EVIDENCE_FIELDSETS[1:],
-    )
+    fieldsets = evidence_fieldsets("form")
 
 
 @admin.register(RedFlagRule)

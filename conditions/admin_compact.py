@@ -113,20 +113,25 @@ class CompactRowForm(forms.ModelForm):
         super().full_clean()
 
 
-class CompactInline(admin.TabularInline):
+class JoinedInline(admin.TabularInline):
+    """An inline whose rows' names (``__str__``) follow foreign keys: joined in one query, not
+    one query per row."""
+
+    joined: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related(*self.joined)
+
+
+class CompactInline(JoinedInline):
     """A tabular inline drawn as compact rows (see the module docstring)."""
 
     template = COMPACT_TEMPLATE
     form = CompactRowForm
     extra = 0
-    # Related rows whose ``__str__`` is read for each row: joined, not one query per row.
-    joined: tuple[str, ...] = ()
 
     class Media:
         css = {"all": ["conditions/admin.css"]}
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).select_related(*self.joined)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:

@@ -196,11 +196,14 @@ def _source(value: Any) -> dict[str, Any] | None:
     return None
 
 
+def evidence_label(finding: str, population: str) -> str:
+    """An evidence row named as validation names it: "fever", or "fever, child"."""
+    return finding if population == "all" else f"{finding}, {population}"
+
+
 def _item_label(item: Mapping) -> str:
-    # Evidence rows are named as validation names them: "fever", or "fever, child".
     if "finding" in item:
-        population = item.get("population", "all")
-        return item["finding"] if population == "all" else f"{item['finding']}, {population}"
+        return evidence_label(item["finding"], item.get("population", "all"))
     return str(item.get("band", item.get("code", item.get("key"))))
 
 

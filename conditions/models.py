@@ -784,10 +784,18 @@ class FindingFrequency(SourcedFigure):
         )
 
 
-def finding_frequency_constraints(*, prefix: str) -> list[models.CheckConstraint]:
-    """The probability, and the specificity when given, are probabilities strictly between 0
-    and 1, and a study's yes speaks for the condition (sensitivity above 1 − specificity)."""
+def finding_frequency_constraints(*, prefix: str, owner: str) -> list[models.BaseConstraint]:
+    """One row per ``owner`` (a condition or a form), finding and population; the probability,
+    and the specificity when given, are probabilities strictly between 0 and 1, a study's yes
+    speaks for the condition (sensitivity above 1 − specificity), and the row is sourced."""
     return [
+        models.UniqueConstraint(
+            fields=[owner, "finding", "population"],
+            name=f"{prefix}_one_per_{owner}_finding_population",
+            violation_error_message=(
+                f"This {owner} already has a figure for this finding and population."
+            ),
+        ),
         probability_open_constraint(
             "probability", name=f"{prefix}_probability_is_a_probability", what="The probability"
         ),
@@ -804,6 +812,7 @@ def finding_frequency_constraints(*, prefix: str) -> list[models.CheckConstraint
                 "(LR+ would be 1 or less). Check both figures against the study."
             ),
         ),
+        sourced_constraint(name=f"{prefix}_is_sourced", what="The probability"),
     ]
 
 
@@ -818,17 +827,7 @@ class Evidence(FindingFrequency):
     class Meta:
         verbose_name_plural = "evidence"
         ordering = ["condition__code", "finding__code", "population"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["condition", "finding", "population"],
-                name="evidence_one_per_condition_finding_population",
-                violation_error_message=(
-                    "This condition already has a figure for this finding and population."
-                ),
-            ),
-            *finding_frequency_constraints(prefix="evidence"),
-            sourced_constraint(name="evidence_is_sourced", what="The probability"),
-        ]
+        constraints = finding_frequency_constraints(prefix="evidence", owner="condition")
 
     def __str__(self) -> str:
         return f"{self.condition.code} · {self.finding.code} ({self.population})"
@@ -904,17 +903,7 @@ class FormEvidence(FindingFrequency):
         verbose_name = "form evidence"
         verbose_name_plural = "form evidence"
         ordering = ["form__condition__code", "form__code", "finding__code", "population"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["form", "finding", "population"],
-                name="formevidence_one_per_form_finding_population",
-                violation_error_message=(
-                    "This form already has a figure for this finding and population."
-                ),
-            ),
-            *finding_frequency_constraints(prefix="formevidence"),
-            sourced_constraint(name="formevidence_is_sourced", what="The probability"),
-        ]
+        constraints = finding_frequency_constraints(prefix="formevidence", owner="form")
 
     def __str__(self) -> str:
         return f"{self.form} · {self.finding.code} ({self.population})"

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import models
 
 from conditions import knowledge_file
-from conditions.diffs import FieldChange, field_changes
+from conditions.diffs import FieldChange, evidence_label, field_changes
 from conditions.models import (
     AgeBand,
     Condition,
@@ -549,8 +549,7 @@ def _evidence_location(owner: str, row: Any, names: _Names) -> str | None:
     finding = names.of(Finding, row.finding_id)
     if finding is None:
         return None
-    label = finding if row.population == "all" else f"{finding}, {row.population}"
-    return f"{owner}.evidence[{label}]"
+    return f"{owner}.evidence[{evidence_label(finding, row.population)}]"
 
 
 def _touched(model: type[models.Model], row: Any, before: Any, names: _Names) -> list[str]:

@@ -75,6 +75,16 @@ class SourcedFigures:
     def source_changed(self, changed: Collection[str]) -> bool:
         return any(name in changed for name in self.source_fields)
 
+    def flag_after(self, changed: Collection[str], *, confirmed: bool = False) -> bool | None:
+        """The row's flag after a save that changed the fields ``changed``: cleared when its
+        source changed or was confirmed, set when only a figure changed, else None (as it was).
+        """
+        if confirmed or self.source_changed(changed):
+            return False
+        if self.figure_changed(changed):
+            return True
+        return None
+
 
 SOURCED_FIGURES: dict[type[models.Model], SourcedFigures] = {
     Evidence: SourcedFigures(("probability", "specificity")),
@@ -96,10 +106,9 @@ def flag_after_import(instance: models.Model, changed: Collection[str]) -> None:
     sourced = SOURCED_FIGURES.get(type(instance))
     if sourced is None:
         return
-    if sourced.source_changed(changed):
-        setattr(instance, sourced.flag, False)
-    elif sourced.figure_changed(changed):
-        setattr(instance, sourced.flag, True)
+    flag = sourced.flag_after(changed)
+    if flag is not None:
+        setattr(instance, sourced.flag, flag)
 
 
 def figure_values(instance: models.Model) -> dict[str, Any]:
@@ -173,12 +182,12 @@ class SourceReviewForm(forms.ModelForm):
         sourced = self.sourced_figures
         if sourced is None or self.instance.pk is None:
             return cleaned
-        changed = set(self.changed_data)
-        if sourced.source_changed(changed) or cleaned.get(sourced.confirm):
-            setattr(self.instance, sourced.flag, False)
-        elif sourced.figure_changed(changed):
-            setattr(self.instance, sourced.flag, True)
-            self.source_flagged_now = True
+        flag = sourced.flag_after(
+            set(self.changed_data), confirmed=bool(cleaned.get(sourced.confirm))
+        )
+        if flag is not None:
+            setattr(self.instance, sourced.flag, flag)
+            self.source_flagged_now = flag
         return cleaned
 
 
