@@ -125,6 +125,18 @@ def wait_until_up(url: str, seconds: float, server: subprocess.Popen) -> None:
     sys.exit(f"gunicorn did not answer {url} within {seconds:.0f} s")
 
 
+def start_gunicorn(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """gunicorn as deployed (symptomcheck/gunicorn.conf.py), its output in ``log_path``."""
+    with open(log_path, "w") as log:
+        return subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "symptomcheck/gunicorn.conf.py", "symptomcheck.wsgi"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def stop(server: subprocess.Popen) -> None:
     """Graceful stop (SIGTERM: workers finish their request), then a kill if it hangs."""
     if server.poll() is not None:
@@ -137,19 +149,23 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def server_cpu_seconds(server: subprocess.Popen) -> float:
-    """CPU time used so far by gunicorn's master and workers."""
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time used so far by these processes and their children (gunicorn's workers)."""
     import psutil
 
-    master = psutil.Process(server.pid)
-    processes = [master, *master.children(recursive=True)]
     total = 0.0
-    for process in processes:
+    for pid in pids:
         try:
-            times = process.cpu_times()
+            root = psutil.Process(pid)
+            processes = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
     return total
 
 
@@ -159,12 +175,17 @@ def locust_cpu_seconds() -> float:
 
 
 def locust(
-    user_class: str, host: str, args: argparse.Namespace, prefix: Path, env: dict[str, str]
+    user_class: str,
+    host: str,
+    args: argparse.Namespace,
+    prefix: Path,
+    env: dict[str, str],
+    locustfile: Path = LOCUSTFILE,
 ) -> list[Row]:
     command = [
         str(BIN / "locust"),
         "-f",
-        str(LOCUSTFILE),
+        str(locustfile),
         "--headless",
         "--only-summary",
         "-u",
@@ -261,14 +282,7 @@ def main() -> int:
     run([python, "manage.py", "collectstatic", "--noinput", "-v0"], env, "collectstatic")
 
     log_path = runtime / "gunicorn.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "symptomcheck/gunicorn.conf.py", "symptomcheck.wsgi"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    server = start_gunicorn(env, log_path)
     try:
         print(f"  gunicorn: {args.workers} sync workers on {host}", flush=True)
         wait_until_up(f"{host}/health/", 60, server)
@@ -278,10 +292,10 @@ def main() -> int:
             user_classes["api"] = "ApiAssessmentUser"
         api: list[Row] = []
         for name, user_class in user_classes.items():
-            server_before, locust_before = server_cpu_seconds(server), locust_cpu_seconds()
+            server_before, locust_before = cpu_seconds([server.pid]), locust_cpu_seconds()
             rows = locust(user_class, host, args, runtime / name, env)
             cpu[name] = (
-                server_cpu_seconds(server) - server_before,
+                cpu_seconds([server.pid]) - server_before,
                 locust_cpu_seconds() - locust_before,
             )
             if name == "flow":

@@ -26,7 +26,6 @@ import argparse
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,37 +41,20 @@ from load_benchmark import (  # noqa: E402
     BIN,
     FLOW,
     RATE_LIMIT,
+    cpu_seconds,
     embedded_database_url,
     free_port,
     http_rows,
+    locust,
     locust_cpu_seconds,
-    read_stats,
     run,
+    start_gunicorn,
     stop,
     table,
     wait_until_up,
 )
 
 LOCUSTFILE = PROJECT_DIR / "benchmarks" / "locustfile_servers.py"
-GUNICORN_APP = "symptomcheck.wsgi"
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """CPU time used so far by these processes and their children."""
-    total = 0.0
-    for pid in pids:
-        try:
-            root = psutil.Process(pid)
-            processes = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            continue
-        for process in processes:
-            try:
-                times = process.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            total += times.user + times.system
-    return total
 
 
 def postgres_cpu_seconds() -> float:
@@ -187,60 +169,26 @@ def main() -> int:
                 "RUNTIME_DIR": str(folder),
                 "CACHE_DIR": str(folder / "cache"),
             }
-            log = (folder / "gunicorn.log").open("w")
-            started.append(
-                subprocess.Popen(
-                    [str(BIN / "gunicorn"), "-c", "symptomcheck/gunicorn.conf.py", GUNICORN_APP],
-                    cwd=PROJECT_DIR,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            started.append(start_gunicorn(env, folder / "gunicorn.log"))
             hosts.append(f"http://127.0.0.1:{port}")
         for host, server in zip(hosts, started, strict=True):
             wait_until_up(f"{host}/health/", 90, server)
         print(f"  gunicorn: {', '.join(hosts)}", flush=True)
 
         user_class = "SpreadSimplePageUser" if args.simple else "SpreadQuestionnaireUser"
-        prefix = runtime / "locust"
-        command = [
-            str(BIN / "locust"),
-            "-f",
-            str(LOCUSTFILE),
-            "--headless",
-            "--only-summary",
-            "-u",
-            str(args.users),
-            "-r",
-            str(args.spawn_rate),
-            "-t",
-            f"{args.seconds}s",
-            "--stop-timeout",
-            "10",
-            "--host",
-            hosts[0],
-            "--csv",
-            str(prefix),
-            "--loglevel",
-            "WARNING",
-            user_class,
-        ]
         server_pids = [server.pid for server in started]
         redis_pids = [redis_process.pid] if redis_process else []
         before = (cpu_seconds(server_pids), cpu_seconds(redis_pids), postgres_cpu_seconds())
         locust_before = locust_cpu_seconds()
         load_before = os.getloadavg()[0]
-        print(f"  locust {user_class}: {args.users} users, {args.seconds} s...", flush=True)
-        result = subprocess.run(
-            command,
-            cwd=PROJECT_DIR,
-            env={**base_env, "SYMPTOMCHECK_HOSTS": ",".join(hosts)},
-            capture_output=True,
-            text=True,
+        rows = locust(
+            user_class,
+            hosts[0],
+            args,
+            runtime / "locust",
+            {**base_env, "SYMPTOMCHECK_HOSTS": ",".join(hosts)},
+            LOCUSTFILE,
         )
-        if not Path(f"{prefix}_stats.csv").exists():
-            sys.exit(f"locust failed:\n{result.stdout}\n{result.stderr}")
         server_cpu = cpu_seconds(server_pids) - before[0]
         redis_cpu = cpu_seconds(redis_pids) - before[1]
         pg_cpu = postgres_cpu_seconds() - before[2]
@@ -249,9 +197,8 @@ def main() -> int:
     finally:
         for server in started:
             stop(server)
-        if redis_process is not None and redis_process.poll() is None:
-            redis_process.send_signal(signal.SIGTERM)
-            redis_process.wait(timeout=30)
+        if redis_process is not None:
+            stop(redis_process)
 
     served = [
         sum(
@@ -260,7 +207,6 @@ def main() -> int:
         )
         for number in range(args.servers)
     ]
-    rows = read_stats(prefix)
     requests = http_rows(rows)
     completed = next((row for row in rows if row.kind == "FLOW" and row.name == FLOW), None)
     rps = sum(row.rps for row in requests)
