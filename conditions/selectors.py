@@ -410,6 +410,12 @@ _DOCUMENT_FIELD = {
         "baseline_duration_reference": "baseline_duration.reference",
         "baseline_duration_expert_estimate": "baseline_duration.expert_estimate",
         "baseline_duration_note": "baseline_duration.note",
+        "fits_probability": "result_thresholds.fits_probability",
+        "fits_well_probability": "result_thresholds.fits_well_probability",
+        "reason_likelihood_ratio": "result_thresholds.reason_likelihood_ratio",
+        "result_thresholds_reference": "result_thresholds.reference",
+        "result_thresholds_expert_estimate": "result_thresholds.expert_estimate",
+        "result_thresholds_note": "result_thresholds.note",
     },
 }
 # Fields that say which entry a row is: a change to one moves the row to another entry.

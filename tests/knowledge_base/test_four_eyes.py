@@ -224,3 +224,23 @@ def test_the_seed_still_publishes_version_1_with_no_publisher(tmp_path, document
 
     version = KnowledgeBaseVersion.objects.get()
     assert (version.number, version.published_by) == (1, None)
+
+
+def test_a_reviewer_cannot_publish_their_own_change_to_a_result_threshold(
+    reviewer_client, reviewer, published
+):
+    # The result page's thresholds sit under scoring.result_thresholds in the document: an edit
+    # of the policy's fits_probability must be credited to its editor there too.
+    from conditions.models import ScoringPolicy
+
+    url = reverse("admin:conditions_scoringpolicy_change", args=[ScoringPolicy.objects.get().pk])
+    form = change_form_data(reviewer_client.get(url), reason="Test: list from 12 %")
+    form["fits_probability"] = "0.12"
+    form["result_thresholds_note"] = "Test: raised to 12 % after review of the bench"
+    assert reviewer_client.post(url, form).status_code == 302
+
+    with pytest.raises(OwnEditsNotReviewed) as refused:
+        knowledge_base_publish(published_by=reviewer, note="my own change")
+
+    assert "scoring.result_thresholds.fits_probability" in str(refused.value)
+    assert KnowledgeBaseVersion.objects.count() == 1
