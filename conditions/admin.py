@@ -28,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from conditions.admin_compact import CompactInline, CompactRowForm, JoinedInline
 from conditions.admin_publishing import PublishingAdminMixin
 from conditions.admin_reasons import ChangeReasonAdminMixin, ImportReasonAdminMixin
-from conditions.knowledge_file import SHARE_TOLERANCE
+from conditions.engine.knowledge_format import SHARE_TOLERANCE
 from conditions.models import (
     AgeBand,
     Condition,
@@ -375,7 +375,7 @@ def forms_share_problem(shares: list[float]) -> str | None:
     """What is wrong with the shares of one condition's forms, in the curator's words, or None.
 
     A condition has no forms, or at least two whose shares add up to 1 (within
-    ``knowledge_file.SHARE_TOLERANCE``); publishing checks the same (knowledge_file.validate).
+    ``knowledge_format.SHARE_TOLERANCE``); publishing checks the same (knowledge_file.validate).
     """
     if not shares:
         return None

@@ -1,6 +1,6 @@
 """Field-by-field differences between two knowledge-base documents: pure functions, no database.
 
-``knowledge_file.changes_between`` says which entries of a section differ; ``field_changes``
+``changes_between`` says which entries of a section differ; ``field_changes``
 says how: each field that differs, its old and new value, and the source of the figure it
 belongs to (the reference, the expert-estimate mark and the curator's note beside it). The
 waiting list, the publish page, the loader's report and a published version's record of what its
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from conditions import knowledge_file
+from conditions.engine.knowledge_format import SECTIONS, evidence_label
 
 SOURCE_KEYS = ("reference", "expert_estimate", "note")
 
@@ -88,6 +88,41 @@ class FieldChange:
         }
 
 
+@dataclass(frozen=True)
+class SectionChanges:
+    """Codes added, removed and changed in one section between two canonical documents."""
+
+    section: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def changes_between(before: Mapping | None, after: Mapping) -> list[SectionChanges]:
+    """Per section, the codes that differ between two canonical documents (before may be None)."""
+    before = before or {}
+    changes = []
+    if before.get("scoring") != after.get("scoring"):
+        changes.append(SectionChanges("scoring", (), (), ("scoring",)))
+    for section, (_entry, key) in SECTIONS.items():
+        old = {entry[key]: entry for entry in before.get(section, [])}
+        new = {entry[key]: entry for entry in after.get(section, [])}
+        section_changes = SectionChanges(
+            section,
+            added=tuple(sorted(new.keys() - old.keys())),
+            removed=tuple(sorted(old.keys() - new.keys())),
+            changed=tuple(
+                sorted(code for code in new.keys() & old.keys() if new[code] != old[code])
+            ),
+        )
+        if section_changes:
+            changes.append(section_changes)
+    return changes
+
+
 def field_changes(before: Mapping | None, after: Mapping) -> list[FieldChange]:
     """Every difference between two canonical documents (``before`` None: nothing published).
 
@@ -95,7 +130,7 @@ def field_changes(before: Mapping | None, after: Mapping) -> list[FieldChange]:
     """
     before = before or {}
     changes: list[FieldChange] = []
-    for section_changes in knowledge_file.changes_between(before, after):
+    for section_changes in changes_between(before, after):
         section = section_changes.section
         if section == "scoring":
             changes += _walk(
@@ -107,7 +142,7 @@ def field_changes(before: Mapping | None, after: Mapping) -> list[FieldChange]:
                 None,
             )
             continue
-        key = knowledge_file.SECTION_SPECS[section][1]
+        key = SECTIONS[section][1]
         old = {entry[key]: entry for entry in before.get(section, [])}
         new = {entry[key]: entry for entry in after.get(section, [])}
         changes += [
@@ -194,11 +229,6 @@ def _source(value: Any) -> dict[str, Any] | None:
     if isinstance(value, Mapping) and any(key in value for key in SOURCE_KEYS):
         return {key: value.get(key) for key in SOURCE_KEYS}
     return None
-
-
-def evidence_label(finding: str, population: str) -> str:
-    """An evidence row named as validation names it: "fever", or "fever, child"."""
-    return finding if population == "all" else f"{finding}, {population}"
 
 
 def _item_label(item: Mapping) -> str:

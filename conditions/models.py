@@ -15,7 +15,7 @@ from django.db.models import F, Func, Q
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
-from conditions import knowledge_file
+from conditions import knowledge_canonical
 from conditions.choices import (
     AnswerType,
     ConditionCategory,
@@ -24,14 +24,14 @@ from conditions.choices import (
     Requirement,
     TriageLevel,
 )
-from conditions.history import ReasonedHistoricalRecords
-from conditions.knowledge_file import (
+from conditions.engine.knowledge import OTHER_CAUSES_CODE
+from conditions.engine.knowledge_format import (
     CODE_PATTERN,
     OLDEST_AGE,
-    OTHER_CAUSES_CODE,
     REFERENCE_KEY_PATTERN,
     SUM_TOLERANCE,
 )
+from conditions.history import ReasonedHistoricalRecords
 from conditions.querysets import (
     ConditionQuerySet,
     KnowledgeBaseVersionQuerySet,
@@ -1112,7 +1112,7 @@ class KnowledgeBaseVersion(models.Model):
             )
         if not self.checksum:
             # Derived from the document, so a version created directly still carries it.
-            self.checksum = knowledge_file.checksum(self.document)
+            self.checksum = knowledge_canonical.checksum(self.document)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

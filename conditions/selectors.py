@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-from conditions import knowledge_file
-from conditions.diffs import FieldChange, evidence_label, field_changes
+from conditions import document_rows, knowledge_file
+from conditions.diffs import FieldChange, field_changes
+from conditions.engine.knowledge_format import FORMAT_VERSION, evidence_label
 from conditions.models import (
     AgeBand,
     Condition,
@@ -48,10 +50,6 @@ DRAFT_MODELS: tuple[type[models.Model], ...] = (
     RedFlagCriterion,
 )
 
-LIST_OF_REQUIREMENT = {
-    requirement: name for name, requirement in knowledge_file.REQUIREMENT_LISTS.items()
-}
-
 
 def knowledge_base_document() -> dict[str, Any]:
     """The draft rows as a knowledge-file document in canonical form (docs/knowledge-format.md).
@@ -61,213 +59,107 @@ def knowledge_base_document() -> dict[str, Any]:
     that ``knowledge_file.validate`` names the gap.
     """
     references = list(Reference.objects.order_by("key"))
-    reference_keys = {reference.pk: reference.key for reference in references}
+    keys = {reference.pk: reference.key for reference in references}
     bands = list(AgeBand.objects.order_by("min_age"))
     band_codes = {band.pk: band.code for band in bands}
     band_position = {band.pk: position for position, band in enumerate(bands)}
-    findings = list(Finding.objects.select_related("implies").order_by("code"))
+    findings = list(Finding.objects.order_by("code"))
     finding_codes = {finding.pk: finding.code for finding in findings}
 
-    def sourcing(reference_id: int | None, expert_estimate: bool, note: str) -> dict[str, Any]:
-        return {
-            "reference": reference_keys.get(reference_id),
-            "expert_estimate": expert_estimate,
-            "note": note,
-        }
-
-    document: dict[str, Any] = {"format_version": knowledge_file.FORMAT_VERSION}
+    document: dict[str, Any] = {"format_version": FORMAT_VERSION}
     policy = ScoringPolicy.objects.first()
     if policy is not None:
-        document["scoring"] = {
-            "plausible_probability": policy.plausible_probability,
-            "baseline_duration": {
-                "le_2_weeks": policy.baseline_le_2_weeks,
-                "ge_6_weeks": policy.baseline_ge_6_weeks,
-                "ge_12_weeks": policy.baseline_ge_12_weeks,
-                **sourcing(
-                    policy.baseline_duration_reference_id,
-                    policy.baseline_duration_expert_estimate,
-                    policy.baseline_duration_note,
-                ),
-            },
-            "result_thresholds": {
-                "fits_probability": policy.fits_probability,
-                "fits_well_probability": policy.fits_well_probability,
-                "reason_likelihood_ratio": policy.reason_likelihood_ratio,
-                **sourcing(
-                    policy.result_thresholds_reference_id,
-                    policy.result_thresholds_expert_estimate,
-                    policy.result_thresholds_note,
-                ),
-            },
-        }
-    document["age_bands"] = [
-        {"code": band.code, "min_age": band.min_age, "max_age": band.max_age} for band in bands
-    ]
+        document["scoring"] = document_rows.SCORING.entry_values(policy, keys)
+    document["age_bands"] = [document_rows.AGE_BAND.entry_values(band, keys) for band in bands]
     document["references"] = [
-        {
-            "key": reference.key,
-            "citation": reference.citation,
-            "url": reference.url,
-            "doi": reference.doi,
-            "note": reference.note,
-        }
-        for reference in references
+        document_rows.REFERENCE.entry_values(entry, keys) for entry in references
     ]
     document["findings"] = [
-        {
-            "code": finding.code,
-            "question": finding.question,
-            "help_text": finding.help_text,
-            "statement_yes": finding.statement_yes,
-            "statement_no": finding.statement_no,
-            "answer_type": finding.answer_type,
-            "section": finding.section,
-            "order": finding.order,
-            "min_age": finding.min_age,
-            "max_age": finding.max_age,
-            "blocks_self_care": finding.blocks_self_care,
-            "allows_not_sure": finding.allows_not_sure,
-            "follow_up_for": finding_codes.get(finding.follow_up_for_id),
-            "implies": finding.implies.code if finding.implies_id else None,
-            "baseline": {
-                "adult": finding.baseline_adult,
-                "child": finding.baseline_child,
-                **sourcing(
-                    finding.baseline_reference_id,
-                    finding.baseline_expert_estimate,
-                    finding.baseline_note,
-                ),
-            },
-        }
+        document_rows.FINDING.entry_values(
+            finding,
+            keys,
+            follow_up_for=finding_codes.get(finding.follow_up_for_id),
+            implies=finding_codes.get(finding.implies_id),
+        )
         for finding in findings
     ]
     document["conditions"] = [
-        _condition_entry(condition, sourcing, band_codes, band_position, finding_codes)
+        _condition_entry(condition, keys, band_codes, band_position, finding_codes)
         for condition in Condition.objects.with_knowledge()
         .prefetch_related("forms__evidence")
         .order_by("code")
     ]
     document["red_flag_rules"] = [
-        _red_flag_rule_entry(rule, sourcing, finding_codes)
+        _red_flag_rule_entry(rule, keys, finding_codes)
         for rule in RedFlagRule.objects.with_criteria().order_by("code")
     ]
     return document
 
 
-Sourcing = Callable[[int | None, bool, str], dict[str, Any]]
-
-
 def _condition_entry(
     condition: Condition,
-    sourcing: Sourcing,
+    keys: dict[int, str],
     band_codes: dict[int, str],
     band_position: dict[int, int],
     finding_codes: dict[int, str],
 ) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "code": condition.code,
-        "name": condition.name,
-        "summary": condition.summary,
-        "category": condition.category,
-        "is_other_causes": condition.is_other_causes,
-        "min_age": condition.min_age,
-        "max_age": condition.max_age,
-        "sex": {
-            "female_share": condition.female_share,
-            **sourcing(
-                condition.female_share_reference_id,
-                condition.female_share_expert_estimate,
-                condition.female_share_note,
-            ),
-        },
-        "urgency": condition.urgency,
-        "self_care_max_duration_weeks": condition.self_care_max_duration_weeks,
-        "doctor_checks": condition.doctor_checks,
-        "management": condition.management,
-        "icd10": condition.icd10,
-        "snomed_ct": condition.snomed_ct,
+    apart: dict[str, Any] = {
         "references": sorted(reference.key for reference in condition.references.all()),
         "priors": [
-            {
-                "band": band_codes[prior.age_band_id],
-                "probability": prior.probability,
-                **sourcing(prior.reference_id, prior.expert_estimate, prior.note),
-            }
+            document_rows.PRIOR.entry_values(prior, keys, band=band_codes[prior.age_band_id])
             for prior in sorted(condition.priors.all(), key=lambda p: band_position[p.age_band_id])
         ],
+        "evidence": _evidence_entries(
+            document_rows.EVIDENCE, condition.evidence.all(), keys, finding_codes
+        ),
+        "forms": [
+            document_rows.FORM.entry_values(
+                form,
+                keys,
+                evidence=_evidence_entries(
+                    document_rows.FORM_EVIDENCE, form.evidence.all(), keys, finding_codes
+                ),
+            )
+            for form in sorted(condition.forms.all(), key=lambda form: form.code)
+        ],
     }
-    try:
-        duration = condition.duration
-    except DurationEvidence.DoesNotExist:
-        duration = None
-    if duration is not None:
-        entry["duration"] = {
-            "le_2_weeks": duration.le_2_weeks,
-            "ge_6_weeks": duration.ge_6_weeks,
-            "ge_12_weeks": duration.ge_12_weeks,
-            **sourcing(duration.reference_id, duration.expert_estimate, duration.note),
-        }
-    entry["evidence"] = _evidence_entries(condition.evidence.all(), sourcing, finding_codes)
-    entry["forms"] = [
-        {
-            "code": form.code,
-            "name": form.name,
-            "description": form.description,
-            "share": form.share,
-            **sourcing(form.reference_id, form.expert_estimate, form.note),
-            "evidence": _evidence_entries(form.evidence.all(), sourcing, finding_codes),
-        }
-        for form in sorted(condition.forms.all(), key=lambda form: form.code)
-    ]
-    return entry
+    # Left out when missing, so that validation names the gap.
+    with contextlib.suppress(DurationEvidence.DoesNotExist):
+        apart["duration"] = document_rows.DURATION.entry_values(condition.duration, keys)
+    return document_rows.CONDITION.entry_values(condition, keys, **apart)
 
 
 def _evidence_entries(
-    rows: Iterable[FindingFrequency], sourcing: Sourcing, finding_codes: dict[int, str]
+    mapping: document_rows.RowMapping,
+    evidence_rows: Iterable[FindingFrequency],
+    keys: dict[int, str],
+    finding_codes: dict[int, str],
 ) -> list[dict[str, Any]]:
     """Evidence rows (a condition's or a form's) as the document has them, sorted as
     ``knowledge_file.canonical`` sorts them: by finding, then population."""
     return sorted(
         (
-            {
-                "finding": finding_codes[evidence.finding_id],
-                "population": evidence.population,
-                "probability": evidence.probability,
-                "specificity": evidence.specificity,
-                **sourcing(evidence.reference_id, evidence.expert_estimate, evidence.note),
-            }
-            for evidence in rows
+            mapping.entry_values(evidence, keys, finding=finding_codes[evidence.finding_id])
+            for evidence in evidence_rows
         ),
         key=lambda evidence: (evidence["finding"], evidence["population"]),
     )
 
 
 def _red_flag_rule_entry(
-    rule: RedFlagRule, sourcing: Sourcing, finding_codes: dict[int, str]
+    rule: RedFlagRule, keys: dict[int, str], finding_codes: dict[int, str]
 ) -> dict[str, Any]:
-    named: dict[str, list[str]] = {name: [] for name in knowledge_file.REQUIREMENT_LISTS}
+    named: dict[str, list[str]] = {name: [] for name in document_rows.REQUIREMENT_OF_LIST}
     for criterion in rule.criteria.all():
-        named[LIST_OF_REQUIREMENT[criterion.requirement]].append(
+        named[document_rows.LIST_OF_REQUIREMENT[criterion.requirement]].append(
             finding_codes[criterion.finding_id]
         )
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "urgency": rule.urgency,
-        "concern": rule.concern,
-        "concern_conditions": sorted(condition.code for condition in rule.concern_conditions.all()),
-        "cap_unless_ranked_first": rule.cap_unless_ranked_first,
-        "min_age": rule.min_age,
-        "max_age": rule.max_age,
-        "duration_min_weeks": rule.duration_min_weeks,
-        "duration_below_weeks": rule.duration_below_weeks,
+    return document_rows.RED_FLAG_RULE.entry_values(
+        rule,
+        keys,
+        concern_conditions=sorted(condition.code for condition in rule.concern_conditions.all()),
         **{name: sorted(codes) for name, codes in named.items()},
-        "message": rule.message,
-        "if_unanswered": rule.if_unanswered,
-        "reason": rule.reason,
-        **sourcing(rule.reference_id, rule.expert_estimate, rule.note),
-    }
+    )
 
 
 def latest_published_version() -> KnowledgeBaseVersion | None:
@@ -388,36 +280,6 @@ def _within(location: str, place: str) -> bool:
     return inner.startswith(outer) and inner[len(outer)] in ".["
 
 
-# How each draft model's fields are placed in the document, where the name differs.
-_DOCUMENT_FIELD = {
-    Condition: {
-        "female_share": "sex.female_share",
-        "female_share_reference": "sex.reference",
-        "female_share_expert_estimate": "sex.expert_estimate",
-        "female_share_note": "sex.note",
-    },
-    Finding: {
-        "baseline_adult": "baseline.adult",
-        "baseline_child": "baseline.child",
-        "baseline_reference": "baseline.reference",
-        "baseline_expert_estimate": "baseline.expert_estimate",
-        "baseline_note": "baseline.note",
-    },
-    ScoringPolicy: {
-        "baseline_le_2_weeks": "baseline_duration.le_2_weeks",
-        "baseline_ge_6_weeks": "baseline_duration.ge_6_weeks",
-        "baseline_ge_12_weeks": "baseline_duration.ge_12_weeks",
-        "baseline_duration_reference": "baseline_duration.reference",
-        "baseline_duration_expert_estimate": "baseline_duration.expert_estimate",
-        "baseline_duration_note": "baseline_duration.note",
-        "fits_probability": "result_thresholds.fits_probability",
-        "fits_well_probability": "result_thresholds.fits_well_probability",
-        "reason_likelihood_ratio": "result_thresholds.reason_likelihood_ratio",
-        "result_thresholds_reference": "result_thresholds.reference",
-        "result_thresholds_expert_estimate": "result_thresholds.expert_estimate",
-        "result_thresholds_note": "result_thresholds.note",
-    },
-}
 # Fields that say which entry a row is: a change to one moves the row to another entry.
 _IDENTITY_FIELDS = {
     "code",
@@ -533,7 +395,9 @@ def _location(model: type[models.Model], row: Any, names: _Names) -> str | None:
         return f"red_flag_rules[{row.code}]"
     if model is RedFlagCriterion:
         rule = names.of(RedFlagRule, row.rule_id)
-        return rule and f"red_flag_rules[{rule}].{LIST_OF_REQUIREMENT[row.requirement]}"
+        return (
+            rule and f"red_flag_rules[{rule}].{document_rows.LIST_OF_REQUIREMENT[row.requirement]}"
+        )
     if model is FormEvidence:
         form = names.form(row.form_id)
         return form and _evidence_location(form, row, names)
@@ -577,7 +441,7 @@ def _touched(model: type[models.Model], row: Any, before: Any, names: _Names) ->
     if not changed:
         link = _LINK_FIELDS.get(model)
         return [f"{here}.{link}"] if link else []
-    renamed = _DOCUMENT_FIELD.get(model, {})
+    renamed = document_rows.DOCUMENT_PLACES.get(model, {})
     return [f"{here}.{renamed.get(name, name)}" for name in changed]
 
 

@@ -14,25 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 
-from conditions import knowledge_file
+from conditions import document_rows, knowledge_file
 from conditions.diffs import field_changes
 from conditions.engine import KnowledgeBaseError, knowledge_base_from_document
 from conditions.history import change_reason
 from conditions.knowledge_file import KnowledgeFileError
 from conditions.models import (
-    AgeBand,
     Condition,
-    ConditionForm,
-    ConditionPrior,
-    DurationEvidence,
-    Evidence,
     Finding,
-    FormEvidence,
     KnowledgeBaseVersion,
     RedFlagCriterion,
     RedFlagRule,
-    Reference,
-    ScoringPolicy,
 )
 from conditions.published import forget_latest_version
 from conditions.selectors import (
@@ -299,207 +291,102 @@ class _KnowledgeBaseSync:
 
     def run(self) -> None:
         document = self.document
+        self.reference_ids: dict[str, int] = {}
         references = self.sync(
-            Reference,
+            document_rows.REFERENCE,
             ("key",),
-            {
-                (reference["key"],): {
-                    name: reference[name] for name in ("citation", "url", "doi", "note")
-                }
-                for reference in document["references"]
-            },
+            {(entry["key"],): entry for entry in document["references"]},
         )
         self.reference_ids = {key: row.pk for (key,), row in references.items()}
         bands = self.sync(
-            AgeBand,
+            document_rows.AGE_BAND,
             ("code",),
-            {
-                (band["code"],): {"min_age": band["min_age"], "max_age": band["max_age"]}
-                for band in document["age_bands"]
-            },
+            {(band["code"],): band for band in document["age_bands"]},
         )
         band_ids = {code: row.pk for (code,), row in bands.items()}
-        scoring = document["scoring"]
-        baseline = scoring["baseline_duration"]
-        thresholds = scoring["result_thresholds"]
-        self.sync(
-            ScoringPolicy,
-            ("id",),
-            {
-                (1,): {
-                    "plausible_probability": scoring["plausible_probability"],
-                    "baseline_le_2_weeks": baseline["le_2_weeks"],
-                    "baseline_ge_6_weeks": baseline["ge_6_weeks"],
-                    "baseline_ge_12_weeks": baseline["ge_12_weeks"],
-                    **self.sourcing(baseline, prefix="baseline_duration_"),
-                    "fits_probability": thresholds["fits_probability"],
-                    "fits_well_probability": thresholds["fits_well_probability"],
-                    "reason_likelihood_ratio": thresholds["reason_likelihood_ratio"],
-                    **self.sourcing(thresholds, prefix="result_thresholds_"),
-                }
-            },
-        )
+        self.sync(document_rows.SCORING, ("id",), {(1,): document["scoring"]})
         findings = self.sync(
-            Finding,
+            document_rows.FINDING,
             ("code",),
-            {
-                (finding["code"],): {
-                    **{
-                        name: finding[name]
-                        for name in (
-                            "question",
-                            "help_text",
-                            "statement_yes",
-                            "statement_no",
-                            "answer_type",
-                            "section",
-                            "order",
-                            "min_age",
-                            "max_age",
-                            "blocks_self_care",
-                            "allows_not_sure",
-                        )
-                    },
-                    "baseline_adult": finding["baseline"]["adult"],
-                    "baseline_child": finding["baseline"]["child"],
-                    **self.sourcing(finding["baseline"], prefix="baseline_"),
-                }
-                for finding in document["findings"]
-            },
+            {(entry["code"],): entry for entry in document["findings"]},
         )
         finding_ids = {code: row.pk for (code,), row in findings.items()}
         self.sync_finding_links(findings, finding_ids, "implies")
         self.sync_finding_links(findings, finding_ids, "follow_up_for")
         conditions = self.sync(
-            Condition,
+            document_rows.CONDITION,
             ("code",),
-            {
-                (condition["code"],): {
-                    **{
-                        name: condition[name]
-                        for name in (
-                            "name",
-                            "summary",
-                            "category",
-                            "is_other_causes",
-                            "min_age",
-                            "max_age",
-                            "urgency",
-                            "self_care_max_duration_weeks",
-                            "doctor_checks",
-                            "management",
-                            "icd10",
-                            "snomed_ct",
-                        )
-                    },
-                    "female_share": condition["sex"]["female_share"],
-                    **self.sourcing(condition["sex"], prefix="female_share_"),
-                }
-                for condition in document["conditions"]
-            },
+            {(condition["code"],): condition for condition in document["conditions"]},
         )
         condition_ids = {code: row.pk for (code,), row in conditions.items()}
         self.sync_condition_references(conditions)
         self.sync(
-            ConditionPrior,
+            document_rows.PRIOR,
             ("condition_id", "age_band_id"),
             {
-                (condition_ids[condition["code"]], band_ids[prior["band"]]): {
-                    "probability": prior["probability"],
-                    **self.sourcing(prior),
-                }
+                (condition_ids[condition["code"]], band_ids[prior["band"]]): prior
                 for condition in document["conditions"]
                 for prior in condition["priors"]
             },
         )
         self.sync(
-            DurationEvidence,
+            document_rows.DURATION,
             ("condition_id",),
             {
-                (condition_ids[condition["code"]],): {
-                    name: condition["duration"][name]
-                    for name in ("le_2_weeks", "ge_6_weeks", "ge_12_weeks")
-                }
-                | self.sourcing(condition["duration"])
+                (condition_ids[condition["code"]],): condition["duration"]
                 for condition in document["conditions"]
             },
         )
         self.sync(
-            Evidence,
+            document_rows.EVIDENCE,
             ("condition_id", "finding_id", "population"),
             {
                 (
                     condition_ids[condition["code"]],
                     finding_ids[evidence["finding"]],
                     evidence["population"],
-                ): self.frequency(evidence)
+                ): evidence
                 for condition in document["conditions"]
                 for evidence in condition["evidence"]
             },
         )
         forms = self.sync(
-            ConditionForm,
+            document_rows.FORM,
             ("condition_id", "code"),
             {
-                (condition_ids[condition["code"]], form["code"]): {
-                    name: form[name] for name in ("name", "description", "share")
-                }
-                | self.sourcing(form)
+                (condition_ids[condition["code"]], form["code"]): form
                 for condition in document["conditions"]
                 for form in condition["forms"]
             },
         )
         self.sync(
-            FormEvidence,
+            document_rows.FORM_EVIDENCE,
             ("form_id", "finding_id", "population"),
             {
                 (
                     forms[(condition_ids[condition["code"]], form["code"])].pk,
                     finding_ids[evidence["finding"]],
                     evidence["population"],
-                ): self.frequency(evidence)
+                ): evidence
                 for condition in document["conditions"]
                 for form in condition["forms"]
                 for evidence in form["evidence"]
             },
         )
         rules = self.sync(
-            RedFlagRule,
+            document_rows.RED_FLAG_RULE,
             ("code",),
-            {
-                (rule["code"],): {
-                    **{
-                        name: rule[name]
-                        for name in (
-                            "name",
-                            "urgency",
-                            "concern",
-                            "cap_unless_ranked_first",
-                            "min_age",
-                            "max_age",
-                            "duration_min_weeks",
-                            "duration_below_weeks",
-                            "message",
-                            "if_unanswered",
-                            "reason",
-                        )
-                    },
-                    **self.sourcing(rule),
-                }
-                for rule in document["red_flag_rules"]
-            },
+            {(rule["code"],): rule for rule in document["red_flag_rules"]},
         )
         rule_ids = {code: row.pk for (code,), row in rules.items()}
         self.sync_concern_conditions(rules, conditions)
-        self.sync(
+        self.sync_rows(
             RedFlagCriterion,
             ("rule_id", "finding_id"),
             {
-                (rule_ids[rule["code"]], finding_ids[code]): {
-                    "requirement": knowledge_file.REQUIREMENT_LISTS[requirement_list]
-                }
+                (rule_ids[rule["code"]], finding_ids[code]): {"requirement": requirement}
                 for rule in document["red_flag_rules"]
-                for requirement_list in knowledge_file.REQUIREMENT_LISTS
+                for requirement_list, requirement in document_rows.REQUIREMENT_OF_LIST.items()
                 for code in rule[requirement_list]
             },
         )
@@ -507,25 +394,23 @@ class _KnowledgeBaseSync:
             for row in self.stale.get(model, []):
                 row.delete()
 
-    def sourcing(self, figure: Mapping[str, Any], *, prefix: str = "") -> dict[str, Any]:
-        return {
-            f"{prefix}reference_id": self.reference_ids.get(figure["reference"]),
-            f"{prefix}expert_estimate": figure["expert_estimate"],
-            f"{prefix}note": figure["note"],
-        }
-
-    def frequency(self, evidence: Mapping[str, Any]) -> dict[str, Any]:
-        """The values of an evidence row, a condition's or a form's."""
-        return {
-            "probability": evidence["probability"],
-            "specificity": evidence["specificity"],
-            **self.sourcing(evidence),
-        }
-
     def counts(self, model: type[models.Model]) -> RowCounts:
         return self.report.counts.setdefault(str(model._meta.verbose_name_plural), RowCounts())
 
     def sync(
+        self,
+        mapping: document_rows.RowMapping,
+        key_fields: tuple[str, ...],
+        entries: dict[tuple, Mapping],
+    ) -> dict[tuple, models.Model]:
+        """Make the mapping's rows hold ``entries``, each under its key (see ``sync_rows``)."""
+        return self.sync_rows(
+            mapping.model,
+            key_fields,
+            {key: mapping.row_values(entry, self.reference_ids) for key, entry in entries.items()},
+        )
+
+    def sync_rows(
         self,
         model: type[models.Model],
         key_fields: tuple[str, ...],
@@ -541,7 +426,8 @@ class _KnowledgeBaseSync:
         for key, values in wanted.items():
             row = existing.pop(key, None)
             if row is None:
-                row = model(**dict(zip(key_fields, key, strict=True)), **values)
+                # The values may hold the key's columns too (an entry's code is both).
+                row = model(**{**dict(zip(key_fields, key, strict=True)), **values})
                 row.save()
                 counts.created += 1
             elif any(getattr(row, name) != value for name, value in values.items()):

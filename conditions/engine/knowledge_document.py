@@ -7,6 +7,7 @@ precomputes the scoring tables, so that ``assess`` only adds numbers up.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -27,14 +28,12 @@ from .knowledge import (
     RedFlagRule,
     ResultThresholds,
 )
+from .knowledge_format import SHARE_TOLERANCE, Entry, FindingEntry
 from .people import Population
 from .scoring import build_score_tables
 from .triage import Triage
 
 _Parsed = TypeVar("_Parsed")
-
-# Shares of a condition's forms are written with a few decimals (as in knowledge_file.py).
-FORM_SHARE_TOLERANCE = 1e-3
 
 
 def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -> KnowledgeBase:
@@ -150,24 +149,38 @@ def _age_band(entry: Mapping[str, Any]) -> AgeBand:
 
 def _finding(entry: Mapping[str, Any]) -> Finding:
     baseline = entry["baseline"]
-    return Finding(
-        code=str(entry["code"]),
-        question=str(entry.get("question", "")),
-        help_text=str(entry.get("help_text") or ""),
-        answer_type=str(entry.get("answer_type", "yes_no")),
-        section=str(entry.get("section", "")),
-        order=int(entry.get("order") or 0),
-        min_age=entry.get("min_age"),
-        max_age=entry.get("max_age"),
-        blocks_self_care=bool(entry.get("blocks_self_care", False)),
-        baseline_adult=float(baseline["adult"]),
-        baseline_child=float(baseline["child"]),
-        implies=entry.get("implies") or None,
-        allows_not_sure=bool(entry.get("allows_not_sure", True)),
-        follow_up_for=entry.get("follow_up_for") or None,
-        statement_yes=str(entry.get("statement_yes") or ""),
-        statement_no=str(entry.get("statement_no") or ""),
-    )
+    parsed = {
+        "code": str(entry["code"]),
+        "question": str(entry.get("question", "")),
+        "help_text": str(entry.get("help_text") or ""),
+        "answer_type": str(entry.get("answer_type", "yes_no")),
+        "section": str(entry.get("section", "")),
+        "order": int(entry.get("order") or 0),
+        "min_age": entry.get("min_age"),
+        "max_age": entry.get("max_age"),
+        "blocks_self_care": bool(entry.get("blocks_self_care", False)),
+        "baseline_adult": float(baseline["adult"]),
+        "baseline_child": float(baseline["child"]),
+        "implies": entry.get("implies") or None,
+        "allows_not_sure": bool(entry.get("allows_not_sure", True)),
+        "follow_up_for": entry.get("follow_up_for") or None,
+        "statement_yes": str(entry.get("statement_yes") or ""),
+        "statement_no": str(entry.get("statement_no") or ""),
+    }
+    return Finding(**parsed, **_same_named(entry, Finding, FindingEntry, parsed))
+
+
+def _same_named(
+    entry: Mapping[str, Any], target: type, declared: type[Entry], parsed: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The fields the engine's ``target`` shares by name with the declared entry, other than
+    those ``parsed``: as the document gives them, else the declared default (a version
+    published before the field existed lacks it). A field added to both needs no code here."""
+    return {
+        field.name: entry.get(field.name, declared.model_fields[field.name].default)
+        for field in dataclasses.fields(target)
+        if field.name in declared.model_fields and field.name not in parsed
+    }
 
 
 def _condition(entry: Mapping[str, Any]) -> Condition:
@@ -321,7 +334,7 @@ def _check_condition(
             raise KnowledgeBaseError(f"{where}: two forms with the same code")
         if any(not _is_probability(form.share) for form in condition.forms):
             raise KnowledgeBaseError(f"{where}: every form's share must be within (0, 1)")
-        if abs(math.fsum(form.share for form in condition.forms) - 1.0) > FORM_SHARE_TOLERANCE:
+        if abs(math.fsum(form.share for form in condition.forms) - 1.0) > SHARE_TOLERANCE:
             raise KnowledgeBaseError(f"{where}: the shares of its forms must add up to 1")
         for form in condition.forms:
             _check_evidence(f"{where}, form {form.code}", form.evidence, findings)
