@@ -26,7 +26,7 @@ from conditions.engine.answers import MAX_AGE, MAX_DURATION_WEEKS, MIN_AGE
 from conditions.engine.explanation import FittingCondition, fit_of
 from questionnaire import wording
 from questionnaire.forms import AboutYouForm
-from questionnaire.steps import FINDING_STEPS
+from questionnaire.steps import SECTION_TITLES
 
 DISCLAIMER = (
     "Symptomcheck gives guidance, not a diagnosis. Consult a healthcare professional about your "
@@ -41,7 +41,7 @@ def questionnaire_payload(knowledge_base: KnowledgeBase) -> dict[str, Any]:
     return {
         "knowledge_base_version": knowledge_base.version,
         "about_you": about_you_items(),
-        "sections": [{"code": code, "title": str(title)} for code, title in FINDING_STEPS.items()],
+        "sections": [{"code": code, "title": str(title)} for code, title in SECTION_TITLES.items()],
         "findings": [finding_payload(finding) for finding in asked_findings(knowledge_base)],
     }
 
@@ -64,7 +64,7 @@ def finding_payload(finding: Finding) -> dict[str, Any]:
 
 def asked_findings(knowledge_base: KnowledgeBase) -> list[Finding]:
     """The yes / no findings, by step, then the curators' order, then code."""
-    step_position = {step: position for position, step in enumerate(FINDING_STEPS)}
+    step_position = {step: position for position, step in enumerate(SECTION_TITLES)}
     findings = [f for f in knowledge_base.findings.values() if f.answer_type == AnswerType.YES_NO]
     return sorted(
         findings,
@@ -98,9 +98,11 @@ def about_you_items() -> list[dict[str, Any]]:
         },
         {
             "code": "duration_weeks",
-            "question": str(fields["duration_weeks"].label),
+            # The pages ask a number and a unit and convert it; the API takes weeks.
+            "question": "How many weeks have you had this pain?",
             "help_text": (
-                f"{fields['duration_weeks'].help_text} Send null, or leave it out, when not known."
+                "Enter 0 if it started less than a week ago. "
+                "Send null, or leave it out, when not known."
             ),
             "answer_type": "number",
             "required": False,

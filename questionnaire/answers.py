@@ -8,93 +8,99 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from questionnaire.forms import NO, YES, YES_NO_NOT_SURE
-from questionnaire.steps import (
-    ABOUT_YOU,
-    BODY_MAP_STEP,
-    STEP_TITLES,
-    Question,
-    questions_for_step,
-)
+from questionnaire.forms import NO, SIDES, YES, YES_NO_NOT_SURE, duration_as_given
+from questionnaire.steps import ABOUT_YOU, STEP_TITLES, Question
+
+# What the engine reads of the answers; the rest ("side", "duration" as given) is kept for the
+# doctor and not scored.
+ENGINE_FIELDS = ("age", "sex", "duration_weeks", "findings")
 
 
-def answers_mapping(
-    cleaned_by_step: Mapping[str, Mapping[str, Any]], questions: tuple[Question, ...]
-) -> dict[str, Any]:
-    """The answers in the vignette / API shape: age, sex, duration_weeks and findings.
+def answers_mapping(cleaned_by_step: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The answers in the vignette / API shape (age, sex, duration_weeks and findings), with the
+    side and the duration as given ({"value": 4, "unit": "months"}) beside them.
 
-    Findings answered "not sure", and places not asked, are left out: unknown is never absent.
+    ``cleaned_by_step`` holds "About you" and each page's answers (code → yes / no / not sure).
+    Findings answered "not sure" are left out: unknown is never absent.
     """
     about = cleaned_by_step.get(ABOUT_YOU) or {}
     findings: dict[str, bool] = {}
     for step, cleaned in cleaned_by_step.items():
         if step == ABOUT_YOU or cleaned is None:
             continue
-        if step == BODY_MAP_STEP:
-            ticked = set(cleaned.get("locations") or [])
-            asked = questions_for_step(questions, BODY_MAP_STEP, about.get("age"))
-            codes = [question.code for question in asked]
-            if ticked:
-                findings.update({code: code in ticked for code in codes})
-            continue
         findings.update(
             {code: answer == YES for code, answer in cleaned.items() if answer in (YES, NO)}
         )
+    unknown = about.get("duration_unknown") or about.get("duration") is None
     return {
         "age": about.get("age"),
         "sex": about.get("sex"),
-        "duration_weeks": None if about.get("duration_unknown") else about.get("duration_weeks"),
+        "duration_weeks": None if unknown else about.get("duration_weeks"),
         "findings": findings,
+        "side": about.get("side"),
+        "duration": None
+        if unknown
+        else {"value": about.get("duration"), "unit": about.get("duration_unit")},
     }
+
+
+def engine_mapping(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``answers_mapping`` the engine reads (``answers_from_mapping``)."""
+    return {name: answers[name] for name in ENGINE_FIELDS if name in answers}
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerLine:
-    """One row of "Check your answers" and of the doctor's summary."""
+    """One row of "Check your answers" and of the doctor's summary.
+
+    ``step`` is the part of the questionnaire it belongs to (About you or a finding's section:
+    the summary's headings); ``page`` the wizard step that asked it (the "Change" link).
+    """
 
     step: str
     question: str
     answer: str
     is_warning_sign: bool = False
+    page: str = ""
 
 
 def answer_lines(
     cleaned_by_step: Mapping[str, Mapping[str, Any]],
-    questions: tuple[Question, ...],
+    questions: Mapping[str, Question],
     warning_codes: frozenset[str] = frozenset(),
 ) -> list[AnswerLine]:
-    """Every question asked and its answer, "Not sure" included, step by step."""
-    text_of = {question.code: question.text for question in questions}
+    """Every question asked and its answer, "Not sure" included, page by page."""
     lines: list[AnswerLine] = []
     about = cleaned_by_step.get(ABOUT_YOU)
     if about:
-        lines.append(AnswerLine(ABOUT_YOU, str(_("Age")), str(about.get("age"))))
-        lines.append(AnswerLine(ABOUT_YOU, str(_("Sex")), str(about.get("sex", "")).capitalize()))
+        sides = {value: str(label) for value, label in SIDES}
         duration = (
             str(_("Not sure"))
-            if about.get("duration_unknown")
-            else str(_("%(weeks)s weeks") % {"weeks": about.get("duration_weeks")})
+            if about.get("duration_unknown") or about.get("duration") is None
+            else duration_as_given(about["duration"], about.get("duration_unit") or "weeks")
         )
-        lines.append(AnswerLine(ABOUT_YOU, str(_("How long the pain has lasted")), duration))
+        for question, answer in (
+            (_("Age"), str(about.get("age"))),
+            (_("Sex"), str(about.get("sex", "")).capitalize()),
+            (_("Which side hurts"), sides.get(about.get("side"), str(_("Not sure")))),
+            (_("How long the pain has lasted"), duration),
+        ):
+            lines.append(AnswerLine(ABOUT_YOU, str(question), answer, page=ABOUT_YOU))
     labels = {answer: str(label) for answer, label in YES_NO_NOT_SURE}
-    for step in STEP_TITLES:
-        cleaned = cleaned_by_step.get(step)
+    for step, cleaned in cleaned_by_step.items():
         if step == ABOUT_YOU or not cleaned:
-            continue
-        if step == BODY_MAP_STEP:
-            ticked = [text_of.get(code, code) for code in cleaned.get("locations") or []]
-            answer = ", ".join(ticked) if ticked else str(_("Not sure / somewhere else"))
-            lines.append(AnswerLine(step, str(_("Where it hurts")), answer))
             continue
         for code, answer in cleaned.items():
             if not answer:
                 continue  # a follow-up that was not asked
+            question = questions.get(code)
             lines.append(
                 AnswerLine(
-                    step,
-                    text_of.get(code, code),
+                    question.section if question else "",
+                    question.text if question else code,
                     labels.get(answer, str(answer)),
                     is_warning_sign=answer == YES and code in warning_codes,
+                    page=step,
                 )
             )
     return lines

@@ -36,8 +36,52 @@ ANSWER_CHOICES = YesNoNotSureChoices()
 YES_NO_CHOICES = YesNoChoices()
 SELECT_YES_OR_NO = _("Select yes or no")
 SELECT_ANSWER = _("Select yes, no or not sure")
-NO_DURATION = _("Enter how many weeks, or tick \u201cI'm not sure how long\u201d")
-BOTH_DURATIONS = _("Enter a number of weeks or tick \u201cI'm not sure how long\u201d, not both")
+NO_DURATION = _("Enter how long you have had this pain, or tick \u201cI'm not sure how long\u201d")
+BOTH_DURATIONS = _("Enter how long or tick \u201cI'm not sure how long\u201d, not both")
+NO_UNIT = _("Select days, weeks, months or years")
+TOO_LONG = _("Enter a time of %(weeks)s weeks (about %(years)s years) or less")
+
+# How long is given as a whole number and a unit, and converted to the whole weeks completed
+# (as an age is given in years completed): 3 days → 0 weeks, 4 months → 17 weeks (17.4),
+# 1 year → 52 weeks. A month is a twelfth of a year of 365.25 days.
+DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
+DURATION_UNITS = [
+    ("days", _("Days")),
+    ("weeks", _("Weeks")),
+    ("months", _("Months")),
+    ("years", _("Years")),
+]
+UNIT_WORDS = {
+    "days": (_("day"), _("days")),
+    "weeks": (_("week"), _("weeks")),
+    "months": (_("month"), _("months")),
+    "years": (_("year"), _("years")),
+}
+SIDES = [
+    ("left", _("Left")),
+    ("right", _("Right")),
+    ("both", _("Both")),
+    (NOT_SURE, _("Not sure")),
+]
+
+
+def weeks_of(value: int, unit: str) -> int:
+    """Whole weeks completed in ``value`` ``unit`` (the engine takes weeks)."""
+    return int(value * DAYS_PER_UNIT[unit] // 7)
+
+
+def duration_as_given(value: int, unit: str) -> str:
+    """The duration as the person gave it: "4 months", "1 week"."""
+    one, many = UNIT_WORDS.get(unit, (unit, unit))
+    return f"{value} {one if value == 1 else many}"
+
+
+def numeric_input() -> forms.TextInput:
+    # A text box, not <input type="number">: the browser would silently empty "4 months" or
+    # "about 3", which must reach the server and get a clear message (GOV.UK's advice).
+    return forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+    )
 
 
 def crispy_helper() -> FormHelper:
@@ -61,7 +105,8 @@ class QuestionForm(forms.Form):
 
 
 class AboutYouForm(QuestionForm):
-    """Age, sex and how long the pain has lasted: asked of everyone, first."""
+    """Age, sex, which side and how long the pain has lasted: asked of everyone, first, in words
+    that read as well for a parent answering for a child."""
 
     age = forms.IntegerField(
         label=_("How old are you?"),
@@ -74,27 +119,45 @@ class AboutYouForm(QuestionForm):
             "min_value": _("Enter an age of 0 or more"),
             "max_value": _("Enter an age of %(limit_value)s or less"),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=numeric_input(),
     )
     sex = forms.ChoiceField(
         label=_("What is your sex?"),
-        help_text=_("Some conditions are more common in women, others in men."),
+        help_text=_(
+            "Some conditions are more common in women, others in men. "
+            "If you are answering for a child, give the child's sex."
+        ),
         choices=[("female", _("Female")), ("male", _("Male"))],
         widget=forms.RadioSelect,
         error_messages={"required": _("Select female or male")},
     )
-    duration_weeks = forms.IntegerField(
-        label=_("How many weeks have you had this pain?"),
-        help_text=_("Enter 0 if it started less than a week ago."),
+    side = forms.ChoiceField(
+        label=_("Which side hurts?"),
+        help_text=_("The left or right hip, or both."),
+        choices=SIDES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select left, right, both or not sure")},
+    )
+    duration = forms.IntegerField(
+        label=_("How long have you had this pain?"),
+        help_text=_(
+            "Enter a whole number, then choose days, weeks, months or years. "
+            "If you are answering for a child, how long the child has had it."
+        ),
         required=False,
         min_value=0,
-        max_value=MAX_DURATION_WEEKS,
         error_messages={
-            "invalid": _("Enter the number of weeks as a whole number, like 3"),
-            "min_value": _("Enter 0 weeks or more"),
-            "max_value": _("Enter %(limit_value)s weeks or less"),
+            "invalid": _("Enter how long as a whole number, like 3"),
+            "min_value": _("Enter 0 or more"),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=numeric_input(),
+    )
+    duration_unit = forms.ChoiceField(
+        label=_("Days, weeks, months or years?"),
+        required=False,
+        choices=DURATION_UNITS,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": NO_UNIT},
     )
     duration_unknown = forms.BooleanField(
         label=_("I'm not sure how long"),
@@ -107,13 +170,27 @@ class AboutYouForm(QuestionForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        weeks = cleaned.get("duration_weeks")
+        value = cleaned.get("duration")
+        unit = cleaned.get("duration_unit")
         unknown = cleaned.get("duration_unknown")
-        if "duration_weeks" not in self.errors:
-            if weeks is None and not unknown:
-                self.add_error("duration_weeks", NO_DURATION)
-            elif weeks is not None and unknown:
-                self.add_error("duration_weeks", BOTH_DURATIONS)
+        cleaned["duration_weeks"] = None
+        if "duration" in self.errors:
+            return cleaned
+        if value is None and not unknown:
+            self.add_error("duration", NO_DURATION)
+        elif value is not None and unknown:
+            self.add_error("duration", BOTH_DURATIONS)
+        elif value is not None and not unit:
+            if "duration_unit" not in self.errors:
+                self.add_error("duration_unit", NO_UNIT)
+        elif value is not None:
+            weeks = weeks_of(value, unit)
+            if weeks > MAX_DURATION_WEEKS:
+                self.add_error(
+                    "duration", TOO_LONG % {"weeks": MAX_DURATION_WEEKS, "years": MAX_AGE}
+                )
+            else:
+                cleaned["duration_weeks"] = weeks
         return cleaned
 
 
@@ -121,8 +198,9 @@ class FindingsForm(QuestionForm):
     """One question per finding of a step: yes / no / not sure, or yes / no for warning signs
     people know from their own experience (triage-policy.md §3).
 
-    A follow-up question (``Question.follow_up_for``) is shown under the question it follows up
-    and must be answered only when that one is answered "not sure"; otherwise it is ignored.
+    A follow-up question (``Question.follow_up_for``) on the same page is shown under the question
+    it follows up and must be answered only when that one is answered "not sure"; otherwise it is
+    ignored. (The adaptive pages ask a follow-up on a page of its own, after the "not sure".)
     """
 
     def __init__(self, *args, questions: list[Question], **kwargs) -> None:
@@ -163,21 +241,3 @@ class FindingsForm(QuestionForm):
             elif not cleaned.get(follow_up) and follow_up not in self.errors:
                 self.add_error(follow_up, SELECT_ANSWER)
         return cleaned
-
-
-class BodyMapForm(QuestionForm):
-    """Where it hurts: one checkbox per place, drawn over a diagram of the hips, back and legs."""
-
-    locations = forms.MultipleChoiceField(
-        label=_("Where does it hurt?"),
-        help_text=_("Select all that apply."),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Select only the places shown")},
-    )
-
-    def __init__(self, *args, questions: list[Question], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.questions = questions
-        self.fields["locations"].choices = [(q.code, q.text) for q in questions]
-        self.helper = crispy_helper()

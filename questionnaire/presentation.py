@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from conditions.choices import QuestionnaireSection
 from conditions.engine import (
     Answers,
     AnswersError,
@@ -42,8 +43,8 @@ from conditions.published import (
     published_knowledge_base_version,
 )
 from questionnaire import wording
+from questionnaire.answers import engine_mapping
 from questionnaire.models import CompletedAssessment
-from questionnaire.steps import BODY_MAP_STEP
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +105,9 @@ class KeptResult:
 
 def _answers(raw: Mapping[str, Any], knowledge_base: KnowledgeBase) -> Answers:
     """The engine's answers, with any finding the knowledge base does not have left out (only
-    when the kept version could not be loaded and another explains it)."""
-    answers = dict(raw)
+    when the kept version could not be loaded and another explains it). What the engine does
+    not read (the side, the duration as given) is left out."""
+    answers = engine_mapping(raw)
     findings = answers.get("findings")
     if isinstance(findings, Mapping):
         answers["findings"] = {
@@ -175,7 +177,7 @@ def _unanswered_questions(findings: Iterable[str], knowledge_base: KnowledgeBase
         finding = knowledge_base.findings.get(code)
         if finding is None:
             questions.append(code)
-        elif finding.section == BODY_MAP_STEP:
+        elif finding.section == QuestionnaireSection.WHERE_IT_HURTS:
             places.append(finding.question)
         else:
             questions.append(finding.question)

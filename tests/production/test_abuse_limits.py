@@ -58,29 +58,29 @@ def test_a_huge_back_post_stores_only_the_steps_fields(started, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = settings.REQUEST_BODY_MAX_BYTES = 3_000_000
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = settings.REQUEST_MAX_FIELDS = 100_000
     before = stored_size(wizard_state(started))
-    body = hostile_goto_body("warning_signs", 2_000_000)
+    body = hostile_goto_body("questions_1", 2_000_000)
 
-    response = started.post("/check/warning_signs/", body, "application/x-www-form-urlencoded")
+    response = started.post("/check/questions_1/", body, "application/x-www-form-urlencoded")
 
     assert response.status_code == 302
-    stored = wizard_state(started)["step_data"]["warning_signs"]
-    assert stored == {"warning_signs-fever": ["yes"], MANAGEMENT: ["warning_signs"]}
+    stored = wizard_state(started)["step_data"]["questions_1"]
+    assert stored == {"questions_1-fever": ["yes"], MANAGEMENT: ["questions_1"]}
     assert stored_size(wizard_state(started)) - before < 200
 
 
 def test_a_valid_step_with_junk_stores_only_the_steps_fields(started):
     walk = Walk()
     walk.answers_for("about_you")
-    data = step_data("warning_signs", walk.answers_for("warning_signs"))
+    data = step_data("questions_1", walk.answers_for("questions_1"))
     data.update({f"junk-{number}": "x" * 50 for number in range(100)})
 
-    response = started.post("/check/warning_signs/", data)
+    response = started.post("/check/questions_1/", data)
 
     assert response.status_code == 302
-    stored = wizard_state(started)["step_data"]["warning_signs"]
+    stored = wizard_state(started)["step_data"]["questions_1"]
     assert set(stored) == {
         MANAGEMENT,
-        *(f"warning_signs-{c}" for c in walk.posted["warning_signs"]),
+        *(f"questions_1-{c}" for c in walk.posted["questions_1"]),
     }
 
 
@@ -100,7 +100,7 @@ def test_answers_past_the_session_limit_are_refused_and_not_stored(started, sett
     walk.answers_for("about_you")
 
     response = started.post(
-        "/check/warning_signs/", step_data("warning_signs", walk.answers_for("warning_signs"))
+        "/check/questions_1/", step_data("questions_1", walk.answers_for("questions_1"))
     )
 
     assert response.status_code == 400
@@ -167,19 +167,19 @@ def test_a_utf16_form_post_is_a_400_page_not_a_500(published, path):
 def test_a_utf8_charset_is_still_accepted(started):
     walk = Walk()
     walk.answers_for("about_you")
-    body = urlencode(step_data("warning_signs", walk.answers_for("warning_signs")))
+    body = urlencode(step_data("questions_1", walk.answers_for("questions_1")))
 
     response = started.post(
-        "/check/warning_signs/", body, "application/x-www-form-urlencoded; charset=UTF-8"
+        "/check/questions_1/", body, "application/x-www-form-urlencoded; charset=UTF-8"
     )
 
     assert response.status_code == 302
 
 
 def test_a_form_body_over_the_limit_is_the_calm_400_page(started, settings):
-    body = urlencode({MANAGEMENT: "warning_signs", "x": "y" * settings.REQUEST_BODY_MAX_BYTES})
+    body = urlencode({MANAGEMENT: "questions_1", "x": "y" * settings.REQUEST_BODY_MAX_BYTES})
 
-    response = started.post("/check/warning_signs/", body, "application/x-www-form-urlencoded")
+    response = started.post("/check/questions_1/", body, "application/x-www-form-urlencoded")
 
     assert response.status_code == 400
     assert BAD_REQUEST_PAGE in response.content.decode()
@@ -216,12 +216,10 @@ def test_the_limits_hold_the_largest_real_bodies_four_times(settings, seeded_doc
 
 
 def test_a_form_with_more_fields_than_the_public_limit_is_the_calm_400_page(started, settings):
-    fields = {MANAGEMENT: "warning_signs"} | {
-        f"x{n}": "" for n in range(settings.REQUEST_MAX_FIELDS)
-    }
+    fields = {MANAGEMENT: "questions_1"} | {f"x{n}": "" for n in range(settings.REQUEST_MAX_FIELDS)}
 
     response = started.post(
-        "/check/warning_signs/", urlencode(fields), "application/x-www-form-urlencoded"
+        "/check/questions_1/", urlencode(fields), "application/x-www-form-urlencoded"
     )
 
     assert response.status_code == 400

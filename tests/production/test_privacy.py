@@ -153,7 +153,7 @@ def test_logs_never_contain_answers_or_results(client, published, caplog):
     caplog.set_level(logging.DEBUG)  # every logger, every level
     filters = project_filters()
     client.get("/check/", follow=True)
-    refused = post_step(client, "about_you", {"age": CANARY_AGE, "sex": "male"})
+    refused = post_step(client, "about_you", {"age": CANARY_AGE, "sex": "male"}, follow=True)
     assert "Enter an age of 120 or less" in refused.content.decode()
     # Things that do log: a page that is not there, a form sent without its token.
     client.get("/conditions/no-such-condition/")
@@ -169,7 +169,8 @@ def test_logs_never_contain_answers_or_results(client, published, caplog):
     kept = CompletedAssessment.objects.get()
     top_condition = kept.result["conditions"][0]["code"]
     canaries = {CANARY_AGE, *CANARY_FINDINGS, top_condition, str(kept.id)}
-    assert walk.findings["fatigue"] is True
+    # The interview asks what it needs: at least one canary was asked and answered yes.
+    assert any(walk.findings.get(code) is True for code in CANARY_FINDINGS), walk.pages
     assert caplog.records, "nothing was logged: the test would prove nothing"
     # Django logs the 404 and the refused token with the request (and its POSTed answers) attached.
     assert any(hasattr(record, "request") for record in caplog.records)

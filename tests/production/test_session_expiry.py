@@ -35,7 +35,7 @@ def browser(published) -> tuple[Client, Walk]:
     page = client.get("/check/", follow=True)
     response = post(client, "about_you", walk.answers_for("about_you"), token_of(page))
     assert response.status_code == 302
-    assert response["Location"] == "/check/warning_signs/"
+    assert response["Location"] == "/check/questions_1/"
     return client, walk
 
 
@@ -54,38 +54,38 @@ def assert_about_you_kept(client: Client) -> None:
 
 def test_a_stale_token_gives_the_timed_out_page_and_keeps_the_answers(browser):
     client, walk = browser
-    page = client.get("/check/warning_signs/")
+    page = client.get("/check/questions_1/")
     stale = token_of(page)
     # The token rotates (as at a log-in, or after the cookie expired and a new one was issued).
     client.cookies.pop("csrftoken")
-    client.get("/check/warning_signs/")
+    client.get("/check/questions_1/")
 
-    response = post(client, "warning_signs", walk.answers_for("warning_signs"), stale)
+    response = post(client, "questions_1", walk.answers_for("questions_1"), stale)
 
-    assert_timed_out_page_leads_back(response, "warning_signs")
+    assert_timed_out_page_leads_back(response, "questions_1")
     assert_about_you_kept(client)
 
 
 def test_an_expired_token_cookie_gives_the_timed_out_page_and_keeps_the_answers(browser):
     client, walk = browser
-    token = token_of(client.get("/check/warning_signs/"))
+    token = token_of(client.get("/check/questions_1/"))
     client.cookies.pop("csrftoken")  # the browser dropped the cookie
 
-    response = post(client, "warning_signs", walk.answers_for("warning_signs"), token)
+    response = post(client, "questions_1", walk.answers_for("questions_1"), token)
 
-    assert_timed_out_page_leads_back(response, "warning_signs")
+    assert_timed_out_page_leads_back(response, "questions_1")
     assert_about_you_kept(client)
 
 
 def test_after_timing_out_the_person_carries_on_from_the_same_question(browser):
     client, walk = browser
-    post(client, "warning_signs", walk.answers_for("warning_signs"), "stale" * 10)
+    post(client, "questions_1", walk.answers_for("questions_1"), "stale" * 10)
 
-    page = client.get("/check/warning_signs/")
-    response = post(client, "warning_signs", walk.answers_for("warning_signs"), token_of(page))
+    page = client.get("/check/questions_1/")
+    response = post(client, "questions_1", walk.answers_for("questions_1"), token_of(page))
 
     assert response.status_code == 302
-    assert response["Location"] == "/check/where_it_hurts/"
+    assert response["Location"] == "/check/questions_2/"
 
 
 def test_a_timed_out_form_outside_the_questionnaire_leads_to_the_start(browser):

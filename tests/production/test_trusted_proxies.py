@@ -104,7 +104,13 @@ def test_through_a_trusted_proxy_two_clients_get_separate_rate_limits(client, pu
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     cache.clear()
     client.get("/check/", follow=True)
-    answers = {"age": "40", "sex": "male", "duration_weeks": "2"}
+    answers = {
+        "age": "40",
+        "sex": "male",
+        "side": "left",
+        "duration": "2",
+        "duration_unit": "weeks",
+    }
 
     def post(forwarded: str) -> int:
         return client.post(
@@ -130,7 +136,13 @@ def test_a_forged_header_from_an_untrusted_peer_does_not_dodge_the_rate_limit(
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     cache.clear()
     client.get("/check/", follow=True)
-    answers = {"age": "40", "sex": "male", "duration_weeks": "2"}
+    answers = {
+        "age": "40",
+        "sex": "male",
+        "side": "left",
+        "duration": "2",
+        "duration_unit": "weeks",
+    }
     statuses = [
         client.post(
             "/check/about_you/",

@@ -23,10 +23,11 @@ from pypdf import PdfReader
 from conditions.engine import answers_from_mapping, assess
 from conditions.models import KnowledgeBaseVersion
 from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base_version
-from questionnaire import views, wording
+from questionnaire import wizard, wording
+from questionnaire.answers import engine_mapping
 from questionnaire.models import CompletedAssessment
-from questionnaire.steps import FINDING_STEPS
-from tests.questionnaire.test_flow import about_you, all_no
+from tests.production.helpers import Walk, answer_pages
+from tests.questionnaire.test_flow import about_you
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +54,10 @@ def publish(number: int, document: dict[str, Any]) -> None:
     KnowledgeBaseVersion.objects.create(number=number, document=document, note=f"v{number}")
 
 
-def answer_steps(post_step, steps) -> None:
-    for step in steps:
-        answers = all_no(step, AGE)
-        if not answers:
-            continue
-        if step == "where_it_hurts":
-            post_step(step, {"locations": [code for code in answers if code in YES]})
-        else:
-            post_step(step, {code: ("yes" if code in YES else "no") for code in answers})
+def answer_steps(client: Client) -> None:
+    """Answer the interview's pages from the first, up to "Check your answers"."""
+    walk = Walk(age=AGE, sex=SEX, weeks=int(WEEKS), yes=frozenset(YES))
+    answer_pages(client, walk, "/check/questions_1/", until="/check/check_answers/")
 
 
 def finish(post_step, client: Client):
@@ -87,7 +83,7 @@ def kept_and_versions(kept: CompletedAssessment):
     levels = {}
     for number in (1, 2):
         knowledge_base = published_knowledge_base_version(number)
-        answers = answers_from_mapping(kept.answers, knowledge_base=knowledge_base)
+        answers = answers_from_mapping(engine_mapping(kept.answers), knowledge_base=knowledge_base)
         levels[number] = assess(knowledge_base, answers).triage
     return levels
 
@@ -96,7 +92,7 @@ def test_a_version_published_after_the_answers_changes_nothing_the_person_is_sho
     post_step, client, published, seeded_document
 ):
     post_step("about_you", about_you(age=AGE, sex=SEX, weeks=WEEKS))
-    answer_steps(post_step, FINDING_STEPS)
+    answer_steps(client)
     finish(post_step, client)
     kept = CompletedAssessment.objects.get()
     assert kept.knowledge_base_version == 1
@@ -128,7 +124,7 @@ def test_a_questionnaire_started_under_one_version_finishes_under_it(
 ):
     post_step("about_you", about_you(age=AGE, sex=SEX, weeks=WEEKS))
     publish(2, version_two(seeded_document))  # while the person answers
-    answer_steps(post_step, FINDING_STEPS)
+    answer_steps(client)
     finish(post_step, client)
 
     kept = CompletedAssessment.objects.get()
@@ -149,7 +145,7 @@ def test_a_questionnaire_started_under_one_version_finishes_under_it(
             **{f"about_you-{k}": v for k, v in about_you(AGE, SEX, WEEKS).items()},
         },
     )
-    assert other.session["wizard_questionnaire_wizard"]["extra_data"][views.VERSION_KEY] == 2
+    assert other.session["wizard_questionnaire_wizard"]["extra_data"][wizard.VERSION_KEY] == 2
 
 
 def test_a_version_that_can_no_longer_be_loaded_falls_back_to_the_latest_with_a_note(
@@ -163,8 +159,8 @@ def test_a_version_that_can_no_longer_be_loaded_falls_back_to_the_latest_with_a_
             raise NoPublishedKnowledgeBase("version 1 cannot be read")
         return published_knowledge_base_version(number)
 
-    monkeypatch.setattr(views, "published_knowledge_base_version", version_one_unreadable)
-    answer_steps(post_step, FINDING_STEPS)
+    monkeypatch.setattr(wizard, "published_knowledge_base_version", version_one_unreadable)
+    answer_steps(client)
     finish(post_step, client)
 
     kept = CompletedAssessment.objects.get()
@@ -176,7 +172,7 @@ def test_a_version_that_can_no_longer_be_loaded_falls_back_to_the_latest_with_a_
 
 def test_the_session_key_is_rotated_when_the_result_is_stored(post_step, client, published):
     post_step("about_you", about_you(age=AGE, sex=SEX, weeks=WEEKS))
-    answer_steps(post_step, FINDING_STEPS)
+    answer_steps(client)
     before = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     finish(post_step, client)

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.questionnaire.kept import keep_result
+from tests.questionnaire.test_flow import about_you
 
 
 @pytest.mark.django_db
@@ -14,8 +15,8 @@ def test_too_many_submissions_get_a_calm_page_that_keeps_the_answers(
     settings.QUESTIONNAIRE_RATE_LIMIT = "3/m"
     cache.clear()
     for _ in range(3):
-        assert post_step("about_you", {"age": "40", "sex": "male", "duration_weeks": "2"})
-    response = post_step("about_you", {"age": "41", "sex": "male", "duration_weeks": "2"})
+        assert post_step("about_you", about_you(age=40, sex="male", weeks="2"))
+    response = post_step("about_you", about_you(age=41, sex="male", weeks="2"))
     page = response.content.decode()
     assert response.status_code == 429
     assert response["Retry-After"] == "60"

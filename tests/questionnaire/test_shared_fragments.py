@@ -13,7 +13,13 @@ from conditions.models import KnowledgeBaseVersion
 
 pytestmark = pytest.mark.django_db
 
-ABOUT_YOU = {"age": "40", "sex": "male", "duration_weeks": "6"}
+ABOUT_YOU = {
+    "age": "40",
+    "sex": "male",
+    "side": "right",
+    "duration": "6",
+    "duration_unit": "weeks",
+}
 STEP_FORM = re.compile(
     r'<form method="post" action="" novalidate id="step-form">(.*?)</form>', re.S
 )
@@ -51,36 +57,36 @@ def _empty_fragment_cache():
 
 
 def test_a_step_nobody_has_answered_is_rendered_once_and_reused(published):
-    first = step_page(new_person(), "the_pain")
+    first = step_page(new_person(), "questions_1")
     assert is_cached(first)
 
-    second = step_page(new_person(), "the_pain")
+    second = step_page(new_person(), "questions_1")
 
     assert questions_block(second) == questions_block(first)
     assert " checked" not in questions_block(second)
 
 
 def test_a_persons_own_answers_are_never_shared(post_step, client, published):
-    step_page(new_person(), "warning_signs")  # the unanswered block is now cached
+    step_page(new_person(), "questions_1")  # the unanswered block is now cached
     post_step("about_you", ABOUT_YOU)
     codes = re.findall(
-        r'name="warning_signs-(\w+)" value="yes"',
-        questions_block(step_page(client, "warning_signs")),
+        r'name="questions_1-(\w+)" value="yes"',
+        questions_block(step_page(client, "questions_1")),
     )
-    post_step("warning_signs", {code: "yes" if code == "fever" else "no" for code in codes})
+    post_step("questions_1", {code: "yes" if code == "fever" else "no" for code in codes})
 
-    revisited = step_page(client, "warning_signs")
+    revisited = step_page(client, "questions_1")
 
     assert revisited.context["shared_questions_key"] is None
-    assert 'id="id_warning_signs-fever_0" checked' in questions_block(revisited)
-    assert " checked" not in questions_block(step_page(new_person(), "warning_signs"))
+    assert 'id="id_questions_1-fever_0" checked' in questions_block(revisited)
+    assert " checked" not in questions_block(step_page(new_person(), "questions_1"))
 
 
 def test_a_newly_published_wording_is_shown_at_once_to_whoever_starts_after_it(
     published, seeded_document
 ):
     person = new_person()
-    before = questions_block(step_page(person, "warning_signs"))
+    before = questions_block(step_page(person, "questions_1"))
     reworded = "Reworded: have you had a temperature?"
     findings = [
         {**finding, "question": reworded} if finding["code"] == "fever" else finding
@@ -90,9 +96,9 @@ def test_a_newly_published_wording_is_shown_at_once_to_whoever_starts_after_it(
         number=2, document={**seeded_document, "findings": findings}, note="reworded"
     )
 
-    starts_after = questions_block(step_page(new_person(), "warning_signs"))
+    starts_after = questions_block(step_page(new_person(), "questions_1"))
     # Someone already answering finishes under the version they started with (issue 14).
-    started_before = questions_block(step_page(person, "warning_signs"))
+    started_before = questions_block(step_page(person, "questions_1"))
 
     assert reworded not in before
     assert reworded in starts_after

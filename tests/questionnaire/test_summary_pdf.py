@@ -13,7 +13,8 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
-from questionnaire.steps import FINDING_STEPS, STEP_TITLES
+from questionnaire.steps import STEP_TITLES
+from tests.production.helpers import Walk, walk_to_result
 
 pytestmark = pytest.mark.django_db
 
@@ -21,44 +22,12 @@ WIZARD = "questionnaire_wizard"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def post_step(client: Client, step: str, answers: dict[str, Any]):
-    data: dict[str, Any] = {f"{WIZARD}-current_step": step}
-    data.update({f"{step}-{name}": value for name, value in answers.items()})
-    response = client.post(f"/check/{step}/", data)
-    assert response.status_code == 302, (step, response.status_code)
-    return response
-
-
 def walk_with_every_kind_of_answer(client: Client, *, age: int, sex: str, offset: int) -> None:
-    """Answer every question asked at ``age``: yes, no and not sure in turn (warning signs "no"
-    or "not sure", so no emergency stops the walk); ``offset`` shifts the turn, so that each walk
-    puts different lines, of different lengths, at the foot of a page."""
-    from conditions.published import published_knowledge_base
-    from questionnaire.steps import questions_for_step, questions_of
-
-    questions = questions_of(published_knowledge_base())
-    client.get("/check/", follow=True)
-    post_step(client, "about_you", {"age": str(age), "sex": sex, "duration_weeks": "30"})
-    for step in FINDING_STEPS:
-        asked = questions_for_step(questions, step, age)
-        if not asked:
-            continue
-        if step == "where_it_hurts":
-            post_step(client, step, {"locations": [q.code for q in asked][offset % 2 :: 2]})
-            continue
-        answers = {}
-        for number, question in enumerate(asked):
-            if question.follow_up_for:
-                answers[question.code] = "no"  # read only when its question is "not sure"
-            elif step == "warning_signs":
-                answers[question.code] = "not_sure" if question.allows_not_sure else "no"
-            elif question.allows_not_sure:
-                answers[question.code] = ("yes", "no", "not_sure")[(number + offset) % 3]
-            else:
-                answers[question.code] = "no"
-        post_step(client, step, answers)
-    finished = client.post("/check/check_answers/", {f"{WIZARD}-current_step": "check_answers"})
-    assert client.get(finished["Location"], follow=True).redirect_chain[-1][0] == "/result/"
+    """Answer every question the interview asks at ``age``: yes, no and not sure in turn
+    (warning signs "not sure" where allowed, else "no", so no emergency stops the walk);
+    ``offset`` shifts the turn, so that each walk puts different lines, of different lengths,
+    at the foot of a page."""
+    walk_to_result(client, Walk(age=age, sex=sex, weeks=30, every_kind=offset))
 
 
 def flat(text: str) -> str:
@@ -96,7 +65,9 @@ def test_no_question_is_on_one_page_and_its_answer_on_the_next(client, published
     lines = stored_lines(client)
     pages = pdf_pages(client)
 
-    assert len(lines) >= 20, "too few answers to fill a page: the test would prove nothing"
+    # The interview asks about 15 to 22 questions (it was 41 before issue 16): with the result
+    # above them, still more than a page.
+    assert len(lines) >= 15, "too few answers to fill a page: the test would prove nothing"
     assert len(pages) >= 2, "the summary fits one page: no page break to test"
     pages_holding_answers = set()
     for line in lines:
@@ -124,9 +95,10 @@ def test_every_page_is_numbered_page_n_of_total(client, published):
 def test_the_answers_are_grouped_under_the_steps_of_the_questionnaire(client, published):
     walk_with_every_kind_of_answer(client, age=47, sex="female", offset=0)
     lines = stored_lines(client)
-    steps_answered = list(dict.fromkeys(line["step"] for line in lines))
+    # Grouped by the part of the questionnaire, in its order, whichever page asked them.
+    steps_answered = [step for step in STEP_TITLES if any(line["step"] == step for line in lines)]
     titles = [str(STEP_TITLES[step]) for step in steps_answered]
-    assert len(titles) >= 5
+    assert len(titles) >= 4
 
     html = client.get("/result/summary/").content.decode()
     html_headings = re.findall(r'<h3 class="answer-group__title"[^>]*>([^<]*)</h3>', html)

@@ -1,0 +1,177 @@
+"""Which questions each page of the questionnaire asks: the adaptive interview, page by page.
+
+After "About you", page 1 asks what ``conditions.engine.interview.next_step`` chooses for those
+answers, page 2 what it chooses for the answers of "About you" and page 1, and so on until it
+says the answers are clear enough (then "Check your answers") or they fire an emergency rule
+(then the emergency result at once). The whole plan follows from the answers stored so far, so
+Back, "Change" and a changed answer need no state of their own: a page whose stored answers no
+longer fit the questions now chosen for it is simply asked again.
+
+Pure: the caller says which answers each page holds (``PageAnswers``); nothing here reads the
+session or a form. Each interview step is remembered per snapshot (``_remembered_step``), since
+every request of a person at page k plans pages 1 … k again.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from conditions.engine import Answers, KnowledgeBase, Triage
+from conditions.engine.interview import InterviewPolicy, StopReason, next_step
+
+PAGE_PREFIX = "questions_"
+# Enough pages for the policy's maximum at one question a page (warning signs, which may go past
+# the maximum, share pages of up to four). Should a plan reach the last page without stopping,
+# "Check your answers" follows; the result names any warning sign left unanswered.
+MAX_PAGES = 30
+# "Which side hurts?" on About you: asked of everyone, counted, not scored.
+QUESTIONS_BEYOND_THE_ENGINE = 1
+
+YES, NO = "yes", "no"
+
+
+def page_step(number: int) -> str:
+    return f"{PAGE_PREFIX}{number}"
+
+
+PAGE_STEPS: tuple[str, ...] = tuple(page_step(number) for number in range(1, MAX_PAGES + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of questions: its wizard step, its number and the findings it asks."""
+
+    step: str
+    number: int
+    codes: tuple[str, ...]
+    section: str
+    warning_signs: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The pages for the answers so far.
+
+    ``pages`` are the pages answered so far followed, unless ``finished``, by the one to answer
+    next. ``finished``: the interview may stop after the answered pages ("Check your answers"
+    next). ``emergency``: the answers so far fire an emergency red-flag rule (stop at once).
+    ``questions_asked`` counts age, sex, duration, side and every finding on the answered pages.
+    """
+
+    pages: tuple[Page, ...]
+    answered: int
+    finished: bool
+    emergency: bool
+    reason: str
+    questions_asked: int
+
+    def page(self, step: str) -> Page | None:
+        return next((page for page in self.pages if page.step == step), None)
+
+
+# The answers a page holds, code → "yes" / "no" / "not_sure", or None when it holds none that
+# fit its questions (not answered yet, or answered when it asked something else).
+PageAnswers = Callable[[Page], Mapping[str, str] | None]
+
+NOTHING_YET = Plan((), 0, False, False, str(StopReason.NOT_YET), 0)
+
+
+def interview_plan(
+    knowledge_base: KnowledgeBase,
+    opening: Answers | None,
+    answers_of: PageAnswers,
+    policy: InterviewPolicy | None = None,
+) -> Plan:
+    """The pages for ``opening`` (age, sex and duration from "About you"; None when it is not
+    answered yet) and the answers each page holds. Deterministic."""
+    if opening is None:
+        return NOTHING_YET
+    findings: dict[str, bool] = {}
+    asked: set[str] = set()
+    pages: list[Page] = []
+    for number in range(1, MAX_PAGES + 1):
+        step = _remembered_step(knowledge_base, opening, findings, asked, policy)
+        count = step.asked + QUESTIONS_BEYOND_THE_ENGINE
+        if step.emergency or step.should_stop:
+            return Plan(tuple(pages), len(pages), True, step.emergency, step.reason, count)
+        section = knowledge_base.findings[step.questions[0]].section
+        page = Page(page_step(number), number, step.questions, section, step.warning_signs)
+        pages.append(page)
+        given = answers_of(page)
+        if given is None:
+            return Plan(tuple(pages), len(pages) - 1, False, False, step.reason, count)
+        for code in page.codes:
+            asked.add(code)
+            if given.get(code) in (YES, NO):
+                findings[code] = given[code] == YES
+    step = _remembered_step(knowledge_base, opening, findings, asked, policy)
+    count = step.asked + QUESTIONS_BEYOND_THE_ENGINE
+    return Plan(tuple(pages), len(pages), True, step.emergency, step.reason, count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    questions: tuple[str, ...]
+    should_stop: bool
+    reason: str
+    warning_signs: bool
+    asked: int
+    emergency: bool
+
+
+# Snapshot id → (the snapshot, held so its id is not reused; its steps, least recently used
+# first). A few snapshots at once: people who started under an older version keep it.
+_steps: OrderedDict[int, tuple[KnowledgeBase, OrderedDict[tuple, _Step]]] = OrderedDict()
+STEPS_KEPT_PER_SNAPSHOT = 4096
+SNAPSHOTS_KEPT = 4
+
+
+def _remembered_step(
+    knowledge_base: KnowledgeBase,
+    opening: Answers,
+    findings: Mapping[str, bool],
+    asked: set[str],
+    policy: InterviewPolicy | None,
+) -> _Step:
+    key = (
+        opening.age,
+        str(opening.sex),
+        opening.duration_weeks,
+        tuple(sorted(findings.items())),
+        tuple(sorted(asked)),
+        policy,
+    )
+    entry = _steps.get(id(knowledge_base))
+    if entry is None or entry[0] is not knowledge_base:
+        entry = (knowledge_base, OrderedDict())
+        _steps[id(knowledge_base)] = entry
+        while len(_steps) > SNAPSHOTS_KEPT:
+            _steps.popitem(last=False)
+    _steps.move_to_end(id(knowledge_base))
+    remembered = entry[1]
+    found = remembered.get(key)
+    if found is not None:
+        remembered.move_to_end(key)
+        return found
+    answers = Answers(
+        age=opening.age,
+        sex=opening.sex,
+        duration_weeks=opening.duration_weeks,
+        findings=dict(findings),
+    )
+    interview = next_step(knowledge_base, answers, asked, policy)
+    assessment = interview.assessment
+    found = _Step(
+        questions=interview.questions,
+        should_stop=interview.should_stop,
+        reason=str(interview.reason),
+        warning_signs=interview.warning_signs,
+        asked=interview.asked,
+        emergency=assessment.triage is Triage.EMERGENCY and bool(assessment.fired_red_flags),
+    )
+    remembered[key] = found
+    while len(remembered) > STEPS_KEPT_PER_SNAPSHOT:
+        remembered.popitem(last=False)
+    return found
