@@ -33,7 +33,7 @@ from conditions.models import (
 )
 
 # The draft models, each with its history of who changed what, when and why, in the order a
-# load writes them (services.LOAD_ORDER); deletions run in the reverse order, so a row is only
+# load writes them (draft_sync.LOAD_ORDER); deletions run in the reverse order, so a row is only
 # deleted once nothing in the file points at it any more.
 DRAFT_MODELS: tuple[type[models.Model], ...] = (
     Reference,
