@@ -237,8 +237,15 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             return redirect(self.get_step_url(self.steps.last))
         return super().get(request, *args, **kwargs)
 
+    def _forget_posted(self) -> None:
+        if POSTED_KEY in self.storage.extra_data:
+            self.storage.extra_data = {
+                name: value for name, value in self.storage.extra_data.items() if name != POSTED_KEY
+            }
+
     def post(self, *args, **kwargs) -> HttpResponse:
         try:
+            self._forget_posted()
             # Back and "Change" must never lose what the person typed on this step, valid or not
             # (formtools discards it: jazzband/django-formtools#284).
             if self.request.POST.get("wizard_goto_step"):
@@ -283,15 +290,16 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             }
             return redirect(self.request.get_full_path())
         posted = self.storage.extra_data.get(POSTED_KEY)
-        if isinstance(posted, dict):
-            self.storage.extra_data = {
-                name: value for name, value in self.storage.extra_data.items() if name != POSTED_KEY
-            }
-            if posted.get("step") == step and isinstance(posted.get("data"), dict):
+        if isinstance(posted, dict) and posted.get("step") == step:
+            # Shown again on reload, Back and Forward, until the next POST of any page.
+            data = posted.get("data")
+            if isinstance(data, dict):
                 # The same answers validated again give the same messages.
-                form = self.get_form(step=step, data=MultiValueDict(posted["data"]))
+                form = self.get_form(step=step, data=MultiValueDict(data))
                 form.is_valid()
                 return super().render(form, **kwargs)
+        elif posted is not None:
+            self._forget_posted()
         if form.is_bound and not form.is_valid():
             # Stored answers that no longer fit this page's questions (an earlier answer changed
             # them): asked again, with the answers that still fit chosen, and no error shown.
@@ -341,12 +349,25 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         cleaned = self.cleaned_so_far()
         lines = answer_lines(cleaned, questions_of(self.knowledge_base(), self.age()))
         groups: list[dict[str, Any]] = []
+        seen: dict[str, int] = {}
         for line in lines:
             if not groups or groups[-1]["page"] != line.page:
+                topic = str(STEP_TITLES.get(line.step, line.step))
+                seen[topic] = seen.get(topic, 0) + 1
+                # A further page on the same topic (a follow-up, a later question) is headed
+                # as its continuation, so that each group's heading (and landmark) is unique.
+                title = topic
+                if seen[topic] == 2:
+                    title = _("%(topic)s (continued)") % {"topic": topic}
+                elif seen[topic] > 2:
+                    title = _("%(topic)s (continued, %(number)s)") % {
+                        "topic": topic,
+                        "number": seen[topic] - 1,
+                    }
                 groups.append(
                     {
                         "page": line.page,
-                        "title": str(STEP_TITLES.get(line.step, line.step)),
+                        "title": title,
                         "lines": [],
                         "change_url": f"{self.get_step_url(line.page)}?{RETURN_TO_CHECK}=1",
                     }

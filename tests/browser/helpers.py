@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -11,7 +13,8 @@ from playwright.sync_api import Page, expect
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-STEP_URL = re.compile(r"/check/(?P<step>[a-z_]+)/")
+STEP_URL = re.compile(r"/check/(?P<step>[a-z_0-9]+)/")
+WALKS_DIR = SCREENSHOT_DIR.parent / "walks"
 
 
 class Audit:
@@ -67,13 +70,25 @@ def start(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/check/about_you/$"))
 
 
-def fill_about_you(page: Page, *, age: int | str, sex: str, weeks: int | str | None) -> None:
+def fill_about_you(
+    page: Page,
+    *,
+    age: int | str,
+    sex: str,
+    weeks: int | str | None,
+    side: str = "Left",
+    unit: str = "Weeks",
+) -> None:
+    """Answer About you; ``weeks`` is the number typed (in ``unit``), None for "not sure"."""
     page.get_by_label("How old are you?").fill(str(age))
     page.get_by_role("group", name="What is your sex?").get_by_label(sex, exact=True).check()
+    page.get_by_role("group", name="Which side hurts?").get_by_label(side, exact=True).check()
     if weeks is None:
         page.get_by_label("I'm not sure how long").check()
     else:
-        page.get_by_label("How many weeks have you had this pain?").fill(str(weeks))
+        page.get_by_label("How long have you had this pain?").fill(str(weeks))
+        units = page.get_by_role("group", name="Days, weeks, months or years?")
+        units.get_by_label(unit, exact=True).check()
 
 
 def press_continue(page: Page) -> None:
@@ -110,14 +125,65 @@ def answer_findings(page: Page, yes: Iterable[str] = (), not_sure: Iterable[str]
         expect(page.locator(f"#{input_id}")).to_be_checked()
 
 
-def walk_to_body_map(page: Page, *, age: int = 35, sex: str = "Female", weeks: int = 6) -> None:
-    """Answer "About you" and the warning signs (all no) to reach the body map."""
-    start(page)
-    fill_about_you(page, age=age, sex=sex, weeks=weeks)
-    press_continue(page)
-    answer_findings(page)
-    press_continue(page)
-    expect(page).to_have_url(re.compile(r"/check/where_it_hurts/$"))
+def words_read(page: Page) -> int:
+    """The words of this page's questions and their hints (what a person reads to answer)."""
+    texts = page.locator("#step-form .question, #step-form .hint").all_inner_texts()
+    return sum(len(text.split()) for text in texts)
+
+
+@dataclass
+class WalkFigures:
+    """What one walk asked: each page's step and findings, the questions and the words read."""
+
+    case: str
+    pages: list[dict] = field(default_factory=list)
+    questions: int = 0
+    words: int = 0
+    result: str = ""
+
+    @property
+    def question_pages(self) -> int:
+        return len(self.pages)
+
+    def record(self, page: Page, step: str) -> None:
+        codes = page.locator('#step-form input[type="radio"][value="no"]').evaluate_all(
+            "inputs => inputs.map(input => input.name.split('-').slice(1).join('-'))"
+        )
+        words = words_read(page)
+        # About you asks age, sex, side and duration (its radios are not yes / no questions).
+        asked = 4 if step == "about_you" else len(codes)
+        self.pages.append({"step": step, "findings": codes, "questions": asked, "words": words})
+        self.questions += asked
+        self.words += words
+
+    def save(self) -> dict:
+        """Print the figures and keep them in test-artifacts/walks/<case>.json."""
+        figures = {**asdict(self), "question_pages": self.question_pages}
+        print(
+            f"\nwalk {self.case}: {self.question_pages} question pages, "
+            f"{self.questions} questions, {self.words} words read, result {self.result}"
+        )
+        WALKS_DIR.mkdir(parents=True, exist_ok=True)
+        (WALKS_DIR / f"{self.case}.json").write_text(json.dumps(figures, indent=2) + "\n")
+        return figures
+
+
+def answer_pages(
+    page: Page,
+    figures: WalkFigures,
+    *,
+    yes: Iterable[str] = (),
+    not_sure: Iterable[str] = (),
+    audit: Audit | None = None,
+) -> None:
+    """From the page after About you, answer each question page until "Check your answers"
+    or the result, recording what each page asked (and auditing it when ``audit`` is given)."""
+    while not page.url.endswith("/result/") and (step := current_step(page)) != "check_answers":
+        if audit is not None:
+            audit(page, step)
+        figures.record(page, step)
+        answer_findings(page, yes=yes, not_sure=not_sure)
+        press_continue(page)
 
 
 def log_in_to_admin(page: Page, user, password: str | None = None) -> None:

@@ -20,8 +20,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import (
     PHONE,
     Audit,
-    answer_findings,
-    current_step,
+    WalkFigures,
+    answer_pages,
     fill_about_you,
     phone_page_height,
     press_continue,
@@ -119,17 +119,23 @@ PEOPLE = [
 ]
 
 
+# Where it hurts is asked as yes / no questions, one per place (issue 16).
+PLACES = {
+    "Lower back": "low_back_pain",
+    "Buttock": "pain_buttock",
+    "Groin or front of the hip": "pain_groin",
+    "Knee or thigh": "pain_knee",
+    "Outer side of the hip": "pain_lateral_hip",
+}
+
+
 def walk(page: Page, person: Person) -> None:
     start(page)
     fill_about_you(page, age=person.age, sex=person.sex, weeks=person.weeks)
     press_continue(page)
-    while not page.url.endswith("/result/") and current_step(page) != "check_answers":
-        if current_step(page) == "where_it_hurts":
-            for place in person.places:
-                page.get_by_label(place, exact=True).check()
-        else:
-            answer_findings(page, yes=person.yes)
-        press_continue(page)
+    figures = WalkFigures(f"result-{person.case}")
+    yes = {*person.yes, *(PLACES[place] for place in person.places)}
+    answer_pages(page, figures, yes=yes)
     if not page.url.endswith("/result/"):
         page.get_by_role("button", name="See my result").click()
     expect(page).to_have_url(re.compile(r"/result/$"))
