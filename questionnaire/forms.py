@@ -36,6 +36,7 @@ ANSWER_CHOICES = YesNoNotSureChoices()
 YES_NO_CHOICES = YesNoChoices()
 SELECT_YES_OR_NO = _("Select yes or no")
 SELECT_ANSWER = _("Select yes, no or not sure")
+PARENT_NOTE = _("If you are answering for a child, answer each question about the child.")
 NO_DURATION = _("Enter how long you have had this pain, or tick \u201cI'm not sure how long\u201d")
 BOTH_DURATIONS = _("Enter how long or tick \u201cI'm not sure how long\u201d, not both")
 NO_UNIT = _("Select days, weeks, months or years")
@@ -105,12 +106,12 @@ class QuestionForm(forms.Form):
 
 
 class AboutYouForm(QuestionForm):
-    """Age, sex, which side and how long the pain has lasted: asked of everyone, first, in words
-    that read as well for a parent answering for a child."""
+    """Age, sex, which side and how long the pain has lasted: asked of everyone, first. The page
+    tells a parent to answer about the child (``PARENT_NOTE``), so the questions read for both."""
 
     age = forms.IntegerField(
         label=_("How old are you?"),
-        help_text=_("In whole years. If you are answering for a child, enter the child's age."),
+        help_text=_("In whole years."),
         min_value=0,
         max_value=MAX_AGE,
         error_messages={
@@ -123,27 +124,20 @@ class AboutYouForm(QuestionForm):
     )
     sex = forms.ChoiceField(
         label=_("What is your sex?"),
-        help_text=_(
-            "Some conditions are more common in women, others in men. "
-            "If you are answering for a child, give the child's sex."
-        ),
+        help_text=_("Some conditions are more common in women, others in men."),
         choices=[("female", _("Female")), ("male", _("Male"))],
         widget=forms.RadioSelect,
         error_messages={"required": _("Select female or male")},
     )
     side = forms.ChoiceField(
         label=_("Which side hurts?"),
-        help_text=_("The left or right hip, or both."),
         choices=SIDES,
         widget=forms.RadioSelect,
         error_messages={"required": _("Select left, right, both or not sure")},
     )
     duration = forms.IntegerField(
         label=_("How long have you had this pain?"),
-        help_text=_(
-            "Enter a whole number, then choose days, weeks, months or years. "
-            "If you are answering for a child, how long the child has had it."
-        ),
+        help_text=_("A whole number, then days, weeks, months or years."),
         required=False,
         min_value=0,
         error_messages={

@@ -14,6 +14,7 @@ every request of a person at page k plans pages 1 … k again.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -126,6 +127,8 @@ class _Step:
 _steps: OrderedDict[int, tuple[KnowledgeBase, OrderedDict[tuple, _Step]]] = OrderedDict()
 STEPS_KEPT_PER_SNAPSHOT = 4096
 SNAPSHOTS_KEPT = 4
+# The development server answers in threads; gunicorn's workers are processes of their own.
+_steps_lock = threading.Lock()
 
 
 def _remembered_step(
@@ -143,18 +146,19 @@ def _remembered_step(
         tuple(sorted(asked)),
         policy,
     )
-    entry = _steps.get(id(knowledge_base))
-    if entry is None or entry[0] is not knowledge_base:
-        entry = (knowledge_base, OrderedDict())
-        _steps[id(knowledge_base)] = entry
-        while len(_steps) > SNAPSHOTS_KEPT:
-            _steps.popitem(last=False)
-    _steps.move_to_end(id(knowledge_base))
-    remembered = entry[1]
-    found = remembered.get(key)
-    if found is not None:
-        remembered.move_to_end(key)
-        return found
+    with _steps_lock:
+        entry = _steps.get(id(knowledge_base))
+        if entry is None or entry[0] is not knowledge_base:
+            entry = (knowledge_base, OrderedDict())
+            _steps[id(knowledge_base)] = entry
+            while len(_steps) > SNAPSHOTS_KEPT:
+                _steps.popitem(last=False)
+        _steps.move_to_end(id(knowledge_base))
+        remembered = entry[1]
+        found = remembered.get(key)
+        if found is not None:
+            remembered.move_to_end(key)
+            return found
     answers = Answers(
         age=opening.age,
         sex=opening.sex,
@@ -171,7 +175,8 @@ def _remembered_step(
         asked=interview.asked,
         emergency=assessment.triage is Triage.EMERGENCY and bool(assessment.fired_red_flags),
     )
-    remembered[key] = found
-    while len(remembered) > STEPS_KEPT_PER_SNAPSHOT:
-        remembered.popitem(last=False)
+    with _steps_lock:
+        remembered[key] = found
+        while len(remembered) > STEPS_KEPT_PER_SNAPSHOT:
+            remembered.popitem(last=False)
     return found

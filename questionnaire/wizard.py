@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from conditions.choices import QuestionnaireSection
 from conditions.engine import (
     Answers,
     Assessment,
@@ -40,7 +41,7 @@ from conditions.published import (
     published_knowledge_base_version,
 )
 from questionnaire.answers import AnswerLine, answer_lines, answers_mapping, engine_mapping
-from questionnaire.forms import AboutYouForm, FindingsForm
+from questionnaire.forms import PARENT_NOTE, AboutYouForm, FindingsForm
 from questionnaire.fragments import shared_questions_key
 from questionnaire.interview_pages import PAGE_STEPS, Page, Plan, interview_plan
 from questionnaire.services import completed_assessment_create
@@ -53,6 +54,7 @@ RETURN_TO_CHECK = "return-to-check"
 # The knowledge-base version the questionnaire started under, and whether it had to be replaced.
 VERSION_KEY = "knowledge_base_version"
 VERSION_REPLACED_KEY = "knowledge_base_version_replaced"
+WHERE_IT_HURTS = QuestionnaireSection.WHERE_IT_HURTS.value
 # An invalid POST's answers, kept for the GET it redirects to (post / redirect / get).
 POSTED_KEY = "posted"
 
@@ -337,7 +339,10 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             # No "of N": how many pages there will be depends on the answers.
             page_number=None if step == CHECK_ANSWERS else self.steps.step1,
             is_warning_signs=page is not None and page.warning_signs,
+            # Its questions are places ("Buttock"): the page asks the question once above them.
+            is_where_it_hurts=page is not None and page.section == WHERE_IT_HURTS,
             is_check_answers=step == CHECK_ANSWERS,
+            parent_note=PARENT_NOTE if step == ABOUT_YOU else "",
             shared_questions_key=shared_questions_key(step, form),
         )
         if step == CHECK_ANSWERS:

@@ -139,6 +139,8 @@ class WalkFigures:
     pages: list[dict] = field(default_factory=list)
     questions: int = 0
     words: int = 0
+    # Every word in the page's <main> (headings, notes, answers and buttons too).
+    words_on_pages: int = 0
     result: str = ""
 
     @property
@@ -150,18 +152,29 @@ class WalkFigures:
             "inputs => inputs.map(input => input.name.split('-').slice(1).join('-'))"
         )
         words = words_read(page)
+        on_page = len(page.locator("main").inner_text().split())
         # About you asks age, sex, side and duration (its radios are not yes / no questions).
         asked = 4 if step == "about_you" else len(codes)
-        self.pages.append({"step": step, "findings": codes, "questions": asked, "words": words})
+        self.pages.append(
+            {
+                "step": step,
+                "findings": codes,
+                "questions": asked,
+                "words": words,
+                "words_on_page": on_page,
+            }
+        )
         self.questions += asked
         self.words += words
+        self.words_on_pages += on_page
 
     def save(self) -> dict:
         """Print the figures and keep them in test-artifacts/walks/<case>.json."""
         figures = {**asdict(self), "question_pages": self.question_pages}
         print(
             f"\nwalk {self.case}: {self.question_pages} question pages, "
-            f"{self.questions} questions, {self.words} words read, result {self.result}"
+            f"{self.questions} questions, {self.words} words of questions and hints "
+            f"({self.words_on_pages} on the pages), result {self.result}"
         )
         WALKS_DIR.mkdir(parents=True, exist_ok=True)
         (WALKS_DIR / f"{self.case}.json").write_text(json.dumps(figures, indent=2) + "\n")
