@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 
 from conditions import document_rows
+from conditions.engine.knowledge_format import SECTIONS
 from conditions.models import Condition, RedFlagCriterion, RedFlagRule
 from conditions.selectors import DRAFT_MODELS
 
@@ -84,38 +85,22 @@ class DraftSync:
                 row.delete()
 
     def sync_references_bands_and_scoring(self) -> None:
-        references = self.sync(
-            document_rows.REFERENCE,
-            ("key",),
-            {(entry["key"],): entry for entry in self.document["references"]},
-        )
-        self.reference_ids = {key: row.pk for (key,), row in references.items()}
-        bands = self.sync(
-            document_rows.AGE_BAND,
-            ("code",),
-            {(band["code"],): band for band in self.document["age_bands"]},
-        )
-        self.band_ids = {code: row.pk for (code,), row in bands.items()}
+        references = self.sync_section("references", document_rows.REFERENCE)
+        self.reference_ids = {key: row.pk for key, row in references.items()}
+        bands = self.sync_section("age_bands", document_rows.AGE_BAND)
+        self.band_ids = {code: row.pk for code, row in bands.items()}
         self.sync(document_rows.SCORING, ("id",), {(1,): self.document["scoring"]})
 
     def sync_findings(self) -> None:
-        findings = self.sync(
-            document_rows.FINDING,
-            ("code",),
-            {(entry["code"],): entry for entry in self.document["findings"]},
-        )
-        self.finding_ids = {code: row.pk for (code,), row in findings.items()}
+        findings = self.sync_section("findings", document_rows.FINDING)
+        self.finding_ids = {code: row.pk for code, row in findings.items()}
         self.sync_finding_links(findings, "implies")
         self.sync_finding_links(findings, "follow_up_for")
 
     def sync_conditions(self) -> None:
         conditions = self.document["conditions"]
-        self.conditions = self.sync(
-            document_rows.CONDITION,
-            ("code",),
-            {(condition["code"],): condition for condition in conditions},
-        )
-        self.condition_ids = {code: row.pk for (code,), row in self.conditions.items()}
+        self.conditions = self.sync_section("conditions", document_rows.CONDITION)
+        self.condition_ids = {code: row.pk for code, row in self.conditions.items()}
         self.sync_condition_references()
         self.sync(
             document_rows.PRIOR,
@@ -173,17 +158,13 @@ class DraftSync:
         return owner_id, self.finding_ids[evidence["finding"]], evidence["population"]
 
     def sync_red_flag_rules(self) -> None:
-        rules = self.sync(
-            document_rows.RED_FLAG_RULE,
-            ("code",),
-            {(rule["code"],): rule for rule in self.document["red_flag_rules"]},
-        )
+        rules = self.sync_section("red_flag_rules", document_rows.RED_FLAG_RULE)
         self.sync_concern_conditions(rules)
         self.sync_rows(
             RedFlagCriterion,
             ("rule_id", "finding_id"),
             {
-                (rules[(rule["code"],)].pk, self.finding_ids[code]): {"requirement": requirement}
+                (rules[rule["code"]].pk, self.finding_ids[code]): {"requirement": requirement}
                 for rule in self.document["red_flag_rules"]
                 for requirement_list, requirement in document_rows.REQUIREMENT_OF_LIST.items()
                 for code in rule[requirement_list]
@@ -192,6 +173,16 @@ class DraftSync:
 
     def counts(self, model: type[models.Model]) -> RowCounts:
         return self.report.counts.setdefault(str(model._meta.verbose_name_plural), RowCounts())
+
+    def sync_section(
+        self, section: str, mapping: document_rows.RowMapping
+    ) -> dict[str, models.Model]:
+        """Make the rows of a section's entries hold them; the rows by their entry's code."""
+        key = SECTIONS[section][1]
+        rows = self.sync(
+            mapping, (key,), {(entry[key],): entry for entry in self.document[section]}
+        )
+        return {code: row for (code,), row in rows.items()}
 
     def sync(
         self,
@@ -238,7 +229,7 @@ class DraftSync:
         counts.deleted += len(existing)
         return rows
 
-    def sync_finding_links(self, findings: dict[tuple, models.Model], link: str) -> None:
+    def sync_finding_links(self, findings: dict[str, models.Model], link: str) -> None:
         """Point each finding at the one named in ``link`` (``implies`` or ``follow_up_for``).
 
         A second pass: both rows must exist first.
@@ -246,7 +237,7 @@ class DraftSync:
         label = {"implies": "finding implications", "follow_up_for": "finding follow-ups"}[link]
         counts = self.report.counts.setdefault(label, RowCounts())
         for finding in self.document["findings"]:
-            row = findings[(finding["code"],)]
+            row = findings[finding["code"]]
             wanted = self.finding_ids[finding[link]] if finding[link] else None
             if getattr(row, f"{link}_id") == wanted:
                 counts.unchanged += 1
@@ -255,7 +246,7 @@ class DraftSync:
             row.save()
             counts.updated += 1
 
-    def sync_concern_conditions(self, rules: dict[tuple, models.Model]) -> None:
+    def sync_concern_conditions(self, rules: dict[str, models.Model]) -> None:
         """Link each red-flag rule to the conditions it is there to catch."""
         links = RedFlagRule.concern_conditions.through
         current: dict[int, set[int]] = {row.pk: set() for row in rules.values()}
@@ -263,7 +254,7 @@ class DraftSync:
             current.setdefault(rule_id, set()).add(condition_id)
         counts = self.report.counts.setdefault("red-flag concerns", RowCounts())
         for rule in self.document["red_flag_rules"]:
-            row = rules[(rule["code"],)]
+            row = rules[rule["code"]]
             wanted = {self.condition_ids[code] for code in rule["concern_conditions"]}
             added, removed = wanted - current[row.pk], current[row.pk] - wanted
             if added or removed:
@@ -280,7 +271,7 @@ class DraftSync:
             current.setdefault(condition_id, set()).add(reference_id)
         counts = self.report.counts.setdefault("condition references", RowCounts())
         for condition in self.document["conditions"]:
-            row = self.conditions[(condition["code"],)]
+            row = self.conditions[condition["code"]]
             wanted = {self.reference_ids[key] for key in condition["references"]}
             added, removed = wanted - current[row.pk], current[row.pk] - wanted
             if added or removed:

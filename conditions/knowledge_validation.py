@@ -99,14 +99,13 @@ def _unsourced(value: Any, model: type[BaseModel], where: str) -> Iterator[str]:
     for name in model.model_fields:
         if name not in value:
             continue
+        place = f"{where}.{name}" if where else name
         entry, item_entry = declared_within(model, name)
         if entry is not None:
-            yield from _unsourced(value[name], entry, f"{where}.{name}")
+            yield from _unsourced(value[name], entry, place)
         elif item_entry is not None and isinstance(value[name], list):
             for index, item in enumerate(value[name]):
-                yield from _unsourced(
-                    item, item_entry, _item_where(f"{where}.{name}", index, item, item_entry)
-                )
+                yield from _unsourced(item, item_entry, _item_where(place, index, item, item_entry))
 
 
 def _share(
@@ -123,6 +122,9 @@ def _share(
 
 
 class _Validator:
+    """Collects every problem: the top level first, then each entry against the declared
+    document (with its source), then, once all are well formed, the relations between them."""
+
     def __init__(self, document: Any, sources: Mapping[str, str]) -> None:
         self.errors: list[str] = []
         self.sources = sources
@@ -142,13 +144,7 @@ class _Validator:
             for detail in invalid.errors(include_url=False):
                 self.add(*_message(detail, document))
             valid = None
-        for section, (entry, _key) in SECTIONS.items():
-            for index, item in enumerate(document.get(section, [])):
-                for where in _unsourced(item, entry, _item_where(section, index, item, entry)):
-                    self.add(where, NO_SOURCE)
-        for where in _unsourced(
-            document["scoring"], KnowledgeDocument.model_fields["scoring"].annotation, "scoring"
-        ):
+        for where in _unsourced(document, KnowledgeDocument, ""):
             self.add(where, NO_SOURCE)
         if valid is None or self.errors:
             # Relations between entries are only meaningful once each entry is well formed.

@@ -28,7 +28,13 @@ from .knowledge import (
     RedFlagRule,
     ResultThresholds,
 )
-from .knowledge_format import SHARE_TOLERANCE, Entry, FindingEntry
+from .knowledge_format import (
+    SHARE_TOLERANCE,
+    ConditionEntry,
+    Entry,
+    FindingEntry,
+    RedFlagRuleEntry,
+)
 from .people import Population
 from .scoring import build_score_tables
 from .triage import Triage
@@ -185,7 +191,7 @@ def _same_named(
 
 def _condition(entry: Mapping[str, Any]) -> Condition:
     self_care_max = entry.get("self_care_max_duration_weeks")
-    return Condition(
+    parsed = dict(
         code=str(entry["code"]),
         name=str(entry.get("name", entry["code"])),
         summary=str(entry.get("summary", "")),
@@ -216,6 +222,7 @@ def _condition(entry: Mapping[str, Any]) -> Condition:
             for form in entry.get("forms") or ()
         ),
     )
+    return Condition(**parsed, **_same_named(entry, Condition, ConditionEntry, parsed))
 
 
 def _evidence(rows: Sequence[Mapping[str, Any]] | None) -> tuple[Evidence, ...]:
@@ -241,7 +248,7 @@ def _duration(entry: Mapping[str, Any] | None) -> DurationProfile | None:
 
 
 def _red_flag_rule(entry: Mapping[str, Any]) -> RedFlagRule:
-    return RedFlagRule(
+    parsed = dict(
         code=str(entry["code"]),
         name=str(entry.get("name", entry["code"])),
         urgency=Triage(entry["urgency"]),
@@ -260,6 +267,7 @@ def _red_flag_rule(entry: Mapping[str, Any]) -> RedFlagRule:
         cap_unless_ranked_first=bool(entry.get("cap_unless_ranked_first", False)),
         if_unanswered=str(entry.get("if_unanswered") or ""),
     )
+    return RedFlagRule(**parsed, **_same_named(entry, RedFlagRule, RedFlagRuleEntry, parsed))
 
 
 def _code(entry: Finding | RedFlagRule) -> str:
