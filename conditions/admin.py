@@ -80,6 +80,8 @@ class FindingResource(SpreadsheetResource):
             "code",
             "question",
             "help_text",
+            "question_for_child",
+            "help_text_for_child",
             "statement_yes",
             "statement_no",
             "answer_type",
@@ -635,6 +637,16 @@ class FindingAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
     autocomplete_fields = ("baseline_reference", "implies", "follow_up_for")
     fieldsets = (
         (None, {"fields": ("code", "question", "help_text", "answer_type")}),
+        (
+            "Asked about a child",
+            {
+                "fields": ("question_for_child", "help_text_for_child"),
+                "description": (
+                    "The question and its help as a parent reads them about their child under "
+                    "16; empty where the wording above fits both."
+                ),
+            },
+        ),
         (
             "As a reason on the result page",
             {

@@ -442,6 +442,16 @@ class Finding(models.Model):
     help_text = models.TextField(
         blank=True, help_text="One short sentence that helps the person answer, or empty."
     )
+    question_for_child = models.TextField(
+        blank=True,
+        help_text=(
+            "The question as a parent reads it about their child under 16: “Has your child had "
+            "a fever…?”. Empty: the question above is asked."
+        ),
+    )
+    help_text_for_child = models.TextField(
+        blank=True, help_text="The help as a parent reads it about their child, or empty."
+    )
     statement_yes = models.TextField(
         "statement for a yes",
         blank=True,

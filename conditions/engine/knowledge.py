@@ -65,6 +65,9 @@ class Finding:
     # What a yes and a no say as a reason ("You have had a fever"); empty when not written.
     statement_yes: str = ""
     statement_no: str = ""
+    # The question and its help as a parent reads them about a child; empty: as for everyone.
+    question_for_child: str = ""
+    help_text_for_child: str = ""
 
     def baseline(self, population: Population) -> float:
         """P(yes) among all people consulting with hip pain in ``population``."""

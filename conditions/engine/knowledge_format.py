@@ -344,6 +344,10 @@ class FindingEntry(Entry):
     code: Code()
     question: Text(required=True)
     help_text: Text() = ""
+    # The question and its help as a parent reads them about a child under 16 (issue 16):
+    # "Has your child had a fever…?"; empty where the question reads the same for everyone.
+    question_for_child: Text() = ""
+    help_text_for_child: Text() = ""
     # What a yes and a no say as a reason on the result page ("You have had a fever").
     statement_yes: Text() = ""
     statement_no: Text() = ""
