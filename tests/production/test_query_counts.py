@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conditions.published import clear_published_cache, published_knowledge_base
-from tests.production.helpers import Walk, walk_to_check_answers
+from tests.production.helpers import Walk, walk_steps, walk_to_check_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -139,5 +139,9 @@ def test_a_question_page_needs_no_query_between_rechecks(settings):
     client.get("/check/")
     client.get("/check/about_you/")
     assert count_queries(client, "/check/about_you/") == 0
+    # An adaptive page too: planning the pages asks the engine, never the database.
+    walk = Walk(age=52)
+    walk_steps(client, walk, walk.steps()[:2])
+    assert count_queries(client, "/check/questions_2/") == 0
     settings.KNOWLEDGE_BASE_RECHECK_SECONDS = 0
     assert count_queries(client, "/check/about_you/") >= 1
