@@ -93,7 +93,9 @@ def answers(form: StepForm) -> dict[str, object]:
         data.update(
             {
                 "about_you-age": str(random.randint(20, 85)),
-                "about_you-duration_weeks": str(random.randint(1, 30)),
+                "about_you-duration": str(random.randint(1, 30)),
+                "about_you-duration_unit": random.choice(["days", "weeks", "months"]),
+                "about_you-side": random.choice(["left", "right", "both", "not_sure"]),
                 "about_you-sex": random.choice(["female", "male"]),
             }
         )
