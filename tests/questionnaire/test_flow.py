@@ -155,3 +155,18 @@ def test_the_result_shows_no_percentages(post_step, client, published):
     text = page.content.decode()
     assert "Fits your answers" in text  # the likelihood in words
     assert not re.search(r"\d\s?%", text)
+
+
+def test_a_duration_that_is_not_a_whole_number_is_shown_back_with_its_message(
+    post_step, client, published
+):
+    response = post_step("about_you", {**about_you(), "duration": "4 months"})
+    assert response.status_code == 302
+    assert response["Location"] == "/check/about_you/"
+    page = client.get("/check/about_you/").content.decode()
+    assert "Enter how long as a whole number, like 3" in page
+    assert 'value="4 months"' in page
+    # Shown again on reload (and the browser's Back and Forward) until the next answer is sent.
+    assert "Enter how long as a whole number" in client.get("/check/about_you/").content.decode()
+    assert post_step("about_you", about_you())["Location"] == "/check/questions_1/"
+    assert "There is a problem" not in client.get("/check/about_you/").content.decode()
