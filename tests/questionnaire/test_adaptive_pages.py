@@ -11,6 +11,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
 from conditions.engine import Answers
@@ -190,3 +191,28 @@ def test_the_opening_answers_the_plan_starts_from_are_the_walks(published):
     )
     assert plan.pages == ADULT.plan().pages[:1]
     assert plan.answered == 0
+
+
+def test_a_parent_reads_the_curators_wording_for_a_child_and_an_adult_the_adults(
+    db, seeded_document
+):
+    from conditions.models import KnowledgeBaseVersion
+
+    for_child = "Has your child had a temperature of 38 °C or more in the last few days?"
+    findings = [
+        {**finding, "question_for_child": for_child} if finding["code"] == "fever" else finding
+        for finding in seeded_document["findings"]
+    ]
+    KnowledgeBaseVersion.objects.create(
+        number=1, document={**seeded_document, "findings": findings}, note="child wording"
+    )
+    pages = {}
+    for age in (6, 42):
+        client = Client()
+        client.get("/check/", follow=True)
+        post_step(client, "about_you", fresh(replace(ADULT, age=age)).answers_for("about_you"))
+        pages[age] = client.get("/check/questions_1/").content.decode()
+
+    assert for_child in pages[6]
+    assert for_child not in pages[42]
+    assert "Have you had a temperature" in pages[42]
