@@ -101,7 +101,16 @@ class DraftSync:
         conditions = self.document["conditions"]
         self.conditions = self.sync_section("conditions", document_rows.CONDITION)
         self.condition_ids = {code: row.pk for code, row in self.conditions.items()}
-        self.sync_condition_references()
+        self.sync_links(
+            Condition,
+            "references",
+            "condition references",
+            self.conditions,
+            {
+                condition["code"]: {self.reference_ids[key] for key in condition["references"]}
+                for condition in conditions
+            },
+        )
         self.sync(
             document_rows.PRIOR,
             ("condition_id", "age_band_id"),
@@ -159,7 +168,17 @@ class DraftSync:
 
     def sync_red_flag_rules(self) -> None:
         rules = self.sync_section("red_flag_rules", document_rows.RED_FLAG_RULE)
-        self.sync_concern_conditions(rules)
+        # The conditions each rule is there to catch.
+        self.sync_links(
+            RedFlagRule,
+            "concern_conditions",
+            "red-flag concerns",
+            rules,
+            {
+                rule["code"]: {self.condition_ids[code] for code in rule["concern_conditions"]}
+                for rule in self.document["red_flag_rules"]
+            },
+        )
         self.sync_rows(
             RedFlagCriterion,
             ("rule_id", "finding_id"),
@@ -246,37 +265,27 @@ class DraftSync:
             row.save()
             counts.updated += 1
 
-    def sync_concern_conditions(self, rules: dict[str, models.Model]) -> None:
-        """Link each red-flag rule to the conditions it is there to catch."""
-        links = RedFlagRule.concern_conditions.through
-        current: dict[int, set[int]] = {row.pk: set() for row in rules.values()}
-        for rule_id, condition_id in links.objects.values_list("redflagrule_id", "condition_id"):
-            current.setdefault(rule_id, set()).add(condition_id)
-        counts = self.report.counts.setdefault("red-flag concerns", RowCounts())
-        for rule in self.document["red_flag_rules"]:
-            row = rules[rule["code"]]
-            wanted = {self.condition_ids[code] for code in rule["concern_conditions"]}
+    def sync_links(
+        self,
+        model: type[models.Model],
+        link: str,
+        label: str,
+        rows: dict[str, models.Model],
+        wanted_by_code: dict[str, set[int]],
+    ) -> None:
+        """Set each row's many-to-many ``link`` to the wanted ids, touching only rows whose
+        links differ (``set()`` records the change in the row's history)."""
+        field = model._meta.get_field(link)
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        current: dict[int, set[int]] = {row.pk: set() for row in rows.values()}
+        for row_id, target_id in field.remote_field.through.objects.values_list(source, target):
+            current.setdefault(row_id, set()).add(target_id)
+        counts = self.report.counts.setdefault(label, RowCounts())
+        for code, wanted in wanted_by_code.items():
+            row = rows[code]
             added, removed = wanted - current[row.pk], current[row.pk] - wanted
             if added or removed:
-                row.concern_conditions.set(wanted)
-            counts.created += len(added)
-            counts.deleted += len(removed)
-            counts.unchanged += len(wanted & current[row.pk])
-
-    def sync_condition_references(self) -> None:
-        """Link each condition to its general references, touching only links that differ."""
-        links = Condition.references.through
-        current: dict[int, set[int]] = {row.pk: set() for row in self.conditions.values()}
-        for condition_id, reference_id in links.objects.values_list("condition_id", "reference_id"):
-            current.setdefault(condition_id, set()).add(reference_id)
-        counts = self.report.counts.setdefault("condition references", RowCounts())
-        for condition in self.document["conditions"]:
-            row = self.conditions[condition["code"]]
-            wanted = {self.reference_ids[key] for key in condition["references"]}
-            added, removed = wanted - current[row.pk], current[row.pk] - wanted
-            if added or removed:
-                # set() records the change in the condition's history.
-                row.references.set(wanted)
+                getattr(row, link).set(wanted)
             counts.created += len(added)
             counts.deleted += len(removed)
             counts.unchanged += len(wanted & current[row.pk])
