@@ -146,7 +146,7 @@ def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) ->
                 "kind": str(reason.kind),
                 "code": reason.code,
                 "urgency": str(reason.urgency),
-                "message": reason.message,
+                "message": wording.triage_reason_message(reason, knowledge_base),
                 "reason": reason.reason,
                 "concern": reason.concern,
             }

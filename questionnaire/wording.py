@@ -211,9 +211,37 @@ def triage_reason_text(
             )
         )
     if reason.kind is ReasonKind.UNCONFIRMED and knowledge_base.has_condition(reason.code):
-        name = knowledge_base.condition(reason.code).name
-        return str(_("%(name)s cannot be ruled out from your answers.") % {"name": name})
+        return triage_reason_message(reason, knowledge_base)
     return None
+
+
+def triage_reason_message(reason: TriageReason, knowledge_base: KnowledgeBase) -> str:
+    """One reason for the level as a sentence that stands on its own (the API's ``message``):
+    a rule's own words, else words for the kind of reason and the condition it names."""
+    if reason.message.strip():
+        return reason.message.strip()
+    if reason.kind is ReasonKind.DEFAULT:
+        return str(NOTHING_FITS)
+    name = _condition_name(reason.code, knowledge_base)
+    if reason.kind is ReasonKind.UNCONFIRMED:
+        return str(_("%(name)s cannot be ruled out from your answers.") % {"name": name})
+    if reason.kind is ReasonKind.SELF_CARE:
+        return str(
+            _(
+                "%(name)s fits your answers; pain like this that began recently, with no sign "
+                "of inflammation, usually gets better with self-care."
+            )
+            % {"name": name}
+        )
+    if reason.ranked_first:
+        return str(_("%(name)s fits your answers best.") % {"name": name})
+    return str(_("%(name)s also fits your answers.") % {"name": name})
+
+
+def _condition_name(code: str, knowledge_base: KnowledgeBase) -> str:
+    if code == knowledge_base.other_causes.code or not knowledge_base.has_condition(code):
+        return str(_("A cause not on this list"))
+    return knowledge_base.condition(code).name
 
 
 def concern_lines(concerns: list[str]) -> tuple[str, list[str]]:

@@ -65,8 +65,10 @@ class ReasonKind(enum.StrEnum):
 class TriageReason:
     """One reason for the triage level: a rule or a condition, and the level it brings.
 
-    ``message`` is for the person (the rule's message, or a sentence naming the condition);
-    ``reason`` is the why, for the result page and curators; ``concern`` is a fired rule's
+    ``message`` is the curators' own words for the person: a rule's message (red flag, or the
+    rule that caps a condition's level); it is empty for the other kinds, which
+    ``questionnaire.wording`` puts into words from ``kind``, ``code`` and ``ranked_first``.
+    ``reason`` is the why, for curators (figures included); ``concern`` is a fired rule's
     concern in plain words (empty for conditions).
     """
 
@@ -77,6 +79,7 @@ class TriageReason:
     reason: str
     probability: float | None = None
     concern: str = ""
+    ranked_first: bool = False  # a condition's reason: it ranks first (else: also plausible)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +290,7 @@ def _condition_steps(
                     kind=ReasonKind.DEFAULT,
                     code=other_causes.code,
                     urgency=other_causes.urgency,
-                    message="None of the listed conditions clearly fits your answers.",
+                    message="",
                     reason=(
                         f"No named condition reaches {threshold:.0%}: the level of other causes "
                         "applies."
@@ -324,7 +327,7 @@ def _condition_step(
             kind=ReasonKind.UNCONFIRMED,
             code=condition.code,
             urgency=UNCONFIRMED_EMERGENCY_LEVEL,
-            message=f"{condition.name} cannot be ruled out from your answers.",
+            message="",
             reason=(
                 f"{condition.code} ({probability:.1%}) is an emergency only with its warning "
                 f"signs, which are unanswered: {UNCONFIRMED_EMERGENCY_LEVEL} until they are known."
@@ -358,14 +361,10 @@ def _rule_reason(rule: RedFlagRule) -> TriageReason:
 
 
 def _condition_reason(condition: Condition, probability: float, *, first: bool) -> TriageReason:
-    name = "A cause not on this list" if condition.is_other_causes else condition.name
-    # The patient's message carries no percentage (the scores are not calibrated); the
-    # curator-facing ``reason`` keeps the figure.
+    # Only the curator-facing ``reason`` carries the figure (the scores are not calibrated).
     if first:
-        message = f"{name} fits your answers best."
         why = f"{condition.code} ranks first ({probability:.1%}); its level is {condition.urgency}."
     else:
-        message = f"{name} also fits your answers."
         why = (
             f"{condition.code} reaches {probability:.1%}, enough to be plausible; its level is "
             f"{condition.urgency}."
@@ -374,22 +373,19 @@ def _condition_reason(condition: Condition, probability: float, *, first: bool) 
         kind=ReasonKind.CONDITION,
         code=condition.code,
         urgency=condition.urgency,
-        message=message,
+        message="",
         reason=why,
         probability=probability,
+        ranked_first=first,
     )
 
 
 def _self_care_reason(condition: Condition, probability: float, answers: Answers) -> TriageReason:
-    name = "A cause not on this list" if condition.is_other_causes else condition.name
     return TriageReason(
         kind=ReasonKind.SELF_CARE,
         code=condition.code,
         urgency=Triage.SELF_CARE,
-        message=(
-            f"{name} fits your answers; pain like this that began recently, "
-            "with no sign of inflammation, usually settles with self-care."
-        ),
+        message="",
         reason=(
             f"{condition.code}: pain for {answers.duration_weeks:g} weeks, within its self-care "
             f"limit of {condition.self_care_max_duration_weeks:g} weeks, and no finding that "

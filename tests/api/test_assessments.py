@@ -222,3 +222,21 @@ def test_a_body_over_the_upload_limit_is_a_400_on_the_body(client, settings):
     body = {"age": 40, "sex": "male", "findings": {f"code_{n}": True for n in range(100)}}
 
     assert errors_by_field(post(client, body)) == {"body": "The request is too large"}
+
+
+def test_every_reason_for_the_level_is_a_sentence_from_the_wording_module(client):
+    """The engine returns structures; the API words them as the pages do."""
+    knowledge_base = published_knowledge_base()
+    body = {
+        "age": 67,
+        "sex": "female",
+        "duration_weeks": 30,
+        "findings": {"pain_groin": True, "pain_worse_with_activity": True},
+    }
+    result = post(client, body).json()
+
+    by_code = {reason["code"]: reason for reason in result["triage_reasons"]}
+    first = result["conditions"][0]["code"]
+    name = knowledge_base.condition(first).name
+    assert by_code[first]["message"] == f"{name} fits your answers best."
+    assert by_code["other_causes"]["message"] == "A cause not on this list also fits your answers."
