@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conditions import knowledge_file
@@ -9,6 +11,8 @@ from conditions.models import Condition, Evidence, Finding, RedFlagRule, Referen
 from conditions.published import published_knowledge_base
 from conditions.services import knowledge_base_load, knowledge_base_publish
 from tests.knowledge_base.conftest import KNOWLEDGE_DIR
+
+ADULT_SUBJECT = re.compile(r"\b(have|do|are|did|were) you\b|\byour (hip|pain|joints|body)\b", re.I)
 
 
 def test_the_seeded_knowledge_files_are_valid():
@@ -29,3 +33,20 @@ def test_the_seeded_knowledge_base_loads_and_publishes():
     assert RedFlagRule.objects.exists()
     assert Reference.objects.exists()
     assert published_knowledge_base().version == version.number
+
+
+def test_every_question_a_child_is_asked_has_a_parents_wording():
+    """Issue 16: a parent answering for a child reads "your child", never "you" (the places on
+    the where-it-hurts page are names, the same for everyone)."""
+    findings = knowledge_file.read_knowledge_document(KNOWLEDGE_DIR)["findings"]
+    asked_of_children = [
+        finding
+        for finding in findings
+        if (finding["min_age"] is None or finding["min_age"] < 16)
+        and finding["section"] != "where_it_hurts"
+    ]
+    assert len(asked_of_children) >= 30
+    for finding in asked_of_children:
+        assert "your child" in finding["question_for_child"].lower(), finding["code"]
+        # The parent is "you" ("If you did not measure it"); the person with the pain is not.
+        assert not ADULT_SUBJECT.search(finding["question_for_child"]), finding["code"]
