@@ -27,8 +27,8 @@ PAGE_PREFIX = "questions_"
 # the maximum, share pages of up to four). Should a plan reach the last page without stopping,
 # "Check your answers" follows; the result names any warning sign left unanswered.
 MAX_PAGES = 30
-# "Which side hurts?" on About you: asked of everyone, counted, not scored.
-QUESTIONS_BEYOND_THE_ENGINE = 1
+# About you asks everyone age, sex, which side hurts (counted, not scored) and how long.
+ABOUT_YOU_QUESTIONS = 4
 
 YES, NO = "yes", "no"
 
@@ -94,7 +94,8 @@ def interview_plan(
     pages: list[Page] = []
     for number in range(1, MAX_PAGES + 1):
         step = _remembered_step(knowledge_base, opening, findings, asked, policy)
-        count = step.asked + QUESTIONS_BEYOND_THE_ENGINE
+        # Counted here, whatever the engine counts as its opening questions.
+        count = ABOUT_YOU_QUESTIONS + len(asked)
         if step.emergency or step.should_stop:
             return Plan(tuple(pages), len(pages), True, step.emergency, step.reason, count)
         section = knowledge_base.findings[step.questions[0]].section
@@ -108,7 +109,7 @@ def interview_plan(
             if given.get(code) in (YES, NO):
                 findings[code] = given[code] == YES
     step = _remembered_step(knowledge_base, opening, findings, asked, policy)
-    count = step.asked + QUESTIONS_BEYOND_THE_ENGINE
+    count = ABOUT_YOU_QUESTIONS + len(asked)
     return Plan(tuple(pages), len(pages), True, step.emergency, step.reason, count)
 
 
@@ -118,7 +119,6 @@ class _Step:
     should_stop: bool
     reason: str
     warning_signs: bool
-    asked: int
     emergency: bool
 
 
@@ -172,7 +172,6 @@ def _remembered_step(
         should_stop=interview.should_stop,
         reason=str(interview.reason),
         warning_signs=interview.warning_signs,
-        asked=interview.asked,
         emergency=assessment.triage is Triage.EMERGENCY and bool(assessment.fired_red_flags),
     )
     with _steps_lock:
