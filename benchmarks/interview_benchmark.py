@@ -20,6 +20,7 @@ emergency missed, no more under-triage than the full questionnaire.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -40,7 +41,6 @@ from conditions.engine import (  # noqa: E402
     knowledge_base_from_document,
 )
 from conditions.engine.interview import (  # noqa: E402
-    OPENING_QUESTIONS,
     InterviewPolicy,
     askable_findings,
     next_step,
@@ -48,10 +48,16 @@ from conditions.engine.interview import (  # noqa: E402
 from conditions.evaluation import evaluate  # noqa: E402
 from conditions.knowledge_file import read_knowledge_document  # noqa: E402
 
-# Stop only at the budget: every answer is worth asking, so the curve shows the order alone.
-NEVER_STOP = InterviewPolicy(
-    stop_top_probability=2.0, stop_min_gain=-1.0, min_questions=10**6, max_questions=10**6
-)
+
+def never_stopping(policy: InterviewPolicy) -> InterviewPolicy:
+    """Stop only at the budget: every answer is worth asking, so the curve shows the order."""
+    return dataclasses.replace(
+        policy,
+        stop_top_probability=2.0,
+        stop_min_gain=-1.0,
+        min_questions=10**6,
+        max_questions=10**6,
+    )
 
 
 def known(person: Answers, asked: Sequence[str]) -> Answers:
@@ -68,7 +74,12 @@ def adaptive_order(knowledge_base: KnowledgeBase, person: Answers) -> list[str]:
     """Every question the interview would ask, in its order, if it never stopped."""
     asked: list[str] = []
     while True:
-        step = next_step(knowledge_base, known(person, asked), asked, NEVER_STOP)
+        step = next_step(
+            knowledge_base,
+            known(person, asked),
+            asked,
+            never_stopping(knowledge_base.interview_policy),
+        )
         if not step.questions:
             return asked
         asked.extend(step.questions)
@@ -101,7 +112,7 @@ def curve(
     orders = [(vignette, person, order(knowledge_base, person)) for vignette, person in people]
     longest = max(len(asked) for _, _, asked in orders)
     return {
-        OPENING_QUESTIONS + budget: figures(
+        knowledge_base.interview_policy.opening_questions + budget: figures(
             [
                 (vignette, assess(knowledge_base, known(person, asked[:budget])))
                 for vignette, person, asked in orders
@@ -132,7 +143,7 @@ def measure(knowledge_base: KnowledgeBase, path: Path) -> list[str]:
             f"{f[0]:>16.1%} {f[1]:>6.1%} {f[2]:>6.1%} {f[3]:>5}"
         )
     full = evaluate(knowledge_base, vignettes)
-    run = evaluate(knowledge_base, vignettes, interview=InterviewPolicy())
+    run = evaluate(knowledge_base, vignettes, interview=knowledge_base.interview_policy)
     lines += [
         f"full questionnaire: top-1 {full.top1:.1%}, top-3 {full.top3:.1%}, exact urgency "
         f"{full.triage_exact:.1%}, under-triage {full.under_triage}, "

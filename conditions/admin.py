@@ -602,6 +602,25 @@ class ScoringPolicyAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
                 )
             },
         ),
+        (
+            "The interview: when it may stop, how full a page is",
+            {
+                "fields": (
+                    "interview_stop_top_probability",
+                    "interview_stop_top_ratio",
+                    "interview_stop_min_gain",
+                    "interview_opening_questions",
+                    "interview_min_questions",
+                    "interview_max_questions",
+                    "interview_page_size",
+                    "interview_page_share",
+                    "interview_not_sure_share",
+                    "interview_reference",
+                    "interview_expert_estimate",
+                    "interview_note",
+                )
+            },
+        ),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

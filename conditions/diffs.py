@@ -221,8 +221,8 @@ def _walk(
 def _absent_as_empty(old: Any, new: Any) -> bool:
     """A key one document lacks and the other has empty (null, []) is no change: a version
     published before the key existed (an evidence row's ``specificity``, a condition's
-    ``forms``) means the same as one that has it empty."""
-    return (old is _ABSENT and new in (None, [])) or (new is _ABSENT and old in (None, []))
+    ``forms``, a finding's ``question_for_child``) means the same as one that has it empty."""
+    return (old is _ABSENT and new in (None, [], "")) or (new is _ABSENT and old in (None, [], ""))
 
 
 def _source(value: Any) -> dict[str, Any] | None:

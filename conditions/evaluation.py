@@ -41,7 +41,7 @@ from conditions.engine import (
     assess,
 )
 from conditions.engine.answers import UNKNOWN_FINDING_MESSAGE
-from conditions.engine.interview import OPENING_QUESTIONS, InterviewPolicy, simulate
+from conditions.engine.interview import InterviewPolicy, simulate
 
 TOP_N = 3
 # The share of cases whose expected condition is at least this likely: the scoring policy's
@@ -241,7 +241,7 @@ def _evaluate_one(
         assessment = assess(knowledge_base, answers)
     else:
         assessment, pages, _reason = simulate(knowledge_base, answers, interview)
-        questions = OPENING_QUESTIONS + sum(len(page) for page in pages)
+        questions = interview.opening_questions + sum(len(page) for page in pages)
     first = assessment.conditions[:TOP_N]
     given_top = tuple(condition.code for condition in first)
     given = assessment.triage

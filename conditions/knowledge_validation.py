@@ -157,6 +157,7 @@ class _Validator:
         scoring = self.document["scoring"]
         self.check_durations("scoring.baseline_duration", scoring["baseline_duration"])
         self.check_result_thresholds(scoring["result_thresholds"])
+        self.check_interview(scoring["interview"])
         for condition in self.document["conditions"]:
             self.check_condition(condition)
         self.check_other_causes()
@@ -240,6 +241,20 @@ class _Validator:
                 "scoring.result_thresholds",
                 "fits_well_probability is below fits_probability: a condition that fits well "
                 "is one that is listed",
+            )
+
+    def check_interview(self, interview: Mapping | None) -> None:
+        if interview is None:
+            return
+        if interview["min_questions"] > interview["max_questions"]:
+            self.add(
+                "scoring.interview",
+                "min_questions is above max_questions: the interview could never stop",
+            )
+        if interview["opening_questions"] > interview["max_questions"]:
+            self.add(
+                "scoring.interview",
+                "opening_questions is above max_questions: no finding would ever be asked",
             )
 
     def check_durations(self, where: str, duration: Mapping) -> None:

@@ -370,6 +370,73 @@ class ScoringPolicy(models.Model):
         default=True, help_text=EXPERT_ESTIMATE_HELP
     )
     result_thresholds_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
+    # When the adaptive interview may stop and how full a page is (issue 16): how many
+    # questions a person answers, so clinical judgements, data with their source.
+    interview_stop_top_probability = models.FloatField(
+        "stop when the first condition reaches",
+        default=0.70,
+        help_text=(
+            "The interview may stop when the first condition is at least this likely and at "
+            "least “… times the second” below. Write 0.70 for 70 %."
+        ),
+    )
+    interview_stop_top_ratio = models.FloatField(
+        "… and is this many times the second",
+        default=2.0,
+        help_text="At least 1.",
+    )
+    interview_stop_min_gain = models.FloatField(
+        "stop when no question is worth (bits)",
+        default=0.05,
+        help_text=(
+            "The interview may stop when no question left would tell more than this many bits "
+            "about the conditions and the urgency (0 to 1)."
+        ),
+    )
+    interview_opening_questions = models.PositiveSmallIntegerField(
+        "opening questions",
+        default=4,
+        help_text=(
+            "Asked of everyone before the findings and counted with them (age, sex, how long, "
+            "which side)."
+        ),
+    )
+    interview_min_questions = models.PositiveSmallIntegerField(
+        "at least this many questions",
+        default=8,
+        help_text="The opening questions included.",
+    )
+    interview_max_questions = models.PositiveSmallIntegerField(
+        "at most this many questions",
+        default=23,
+        help_text="The opening questions included; warning signs are always asked.",
+    )
+    interview_page_size = models.PositiveSmallIntegerField(
+        "questions on a page, at most", default=4
+    )
+    interview_page_share = models.FloatField(
+        "others on a page are worth at least",
+        default=0.5,
+        help_text=(
+            "A question joins the page of a more useful one on the same topic when it is worth "
+            "at least this share of it (0 to 1)."
+        ),
+    )
+    interview_not_sure_share = models.FloatField(
+        "share of “not sure” answers",
+        default=0.1,
+        help_text="How often people cannot answer an ordinary question (0 to 1).",
+    )
+    interview_reference = models.ForeignKey(
+        Reference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=REFERENCE_HELP,
+    )
+    interview_expert_estimate = models.BooleanField(default=True, help_text=EXPERT_ESTIMATE_HELP)
+    interview_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
 
     history = ReasonedHistoricalRecords()
 
@@ -409,6 +476,34 @@ class ScoringPolicy(models.Model):
                 violation_error_message=(
                     "“Fits well from” must not be below “listed from”: a condition that fits "
                     "well is one that is listed."
+                ),
+            ),
+            *(
+                probability_closed_constraint(
+                    f"interview_{name}",
+                    name=f"scoringpolicy_interview_{name}_is_a_probability",
+                    what=what,
+                )
+                for name, what in (
+                    ("stop_top_probability", "The likelihood at which the interview may stop"),
+                    ("stop_min_gain", "The gain below which the interview may stop"),
+                    ("page_share", "The share of the best question's gain"),
+                    ("not_sure_share", "The share of “not sure” answers"),
+                )
+            ),
+            models.CheckConstraint(
+                condition=Q(interview_stop_top_ratio__gte=1),
+                name="scoringpolicy_interview_stop_top_ratio_at_least_1",
+                violation_error_message="The first condition's lead over the second is at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(interview_min_questions__lte=F("interview_max_questions"))
+                & Q(interview_max_questions__gte=1)
+                & Q(interview_page_size__gte=1),
+                name="scoringpolicy_interview_questions_in_order",
+                violation_error_message=(
+                    "The interview asks at least one question and at most as many as its maximum, "
+                    "at least one a page: “at least” must not exceed “at most”."
                 ),
             ),
             models.CheckConstraint(

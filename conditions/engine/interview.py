@@ -17,7 +17,8 @@ A pure function over the engine (shared/adaptive-interview.md §5):
    left is worth ``stop_min_gain`` bits, or no single answer left could change the urgency or
    the top three, or ``max_questions`` have been asked; never before ``min_questions``.
 
-Age, sex and duration count as the first three questions. Deterministic: ties go to the
+The opening questions (age, sex, how long, which side: ``opening_questions``) count first.
+Deterministic: ties go to the
 finding asked earlier in the full questionnaire (``SECTION_ORDER``, then order, then code).
 """
 
@@ -30,23 +31,14 @@ from dataclasses import dataclass
 
 from .answers import Answers
 from .assessment import Assessment, assess
-from .knowledge import Finding, KnowledgeBase
+from .knowledge import Finding, InterviewPolicy, KnowledgeBase
+from .knowledge_format import QUESTIONNAIRE_SECTIONS
 from .people import Population, population_for_age
 from .triage_rules import unanswered_findings
 
-# Age, sex and how long the pain has lasted: asked of everyone, before the findings.
-OPENING_QUESTIONS = 3
-# The questionnaire's sections in the order a person meets them (conditions.choices'
-# QuestionnaireSection, which a test ties to this): ties between questions go to the earlier.
-SECTION_ORDER = (
-    "warning_signs",
-    "where_it_hurts",
-    "the_pain",
-    "stiffness_and_nights",
-    "other_joints",
-    "skin_eyes_bowels",
-    "general_health",
-)
+# The questionnaire's sections in the order a person meets them, as the knowledge document
+# declares them: ties between questions go to the earlier.
+SECTION_ORDER = QUESTIONNAIRE_SECTIONS
 _SECTION_POSITION = {section: position for position, section in enumerate(SECTION_ORDER)}
 
 
@@ -59,23 +51,6 @@ class StopReason(enum.StrEnum):
     NOTHING_CAN_CHANGE = "nothing_can_change"
     MAXIMUM_REACHED = "maximum_reached"
     ALL_ASKED = "all_asked"
-
-
-@dataclass(frozen=True, slots=True)
-class InterviewPolicy:
-    """The stop rule and page size (the scoring policy's interview figures, expert estimates)."""
-
-    stop_top_probability: float = 0.70
-    stop_top_ratio: float = 2.0
-    stop_min_gain: float = 0.05  # bits
-    min_questions: int = 8  # including age, sex and duration
-    max_questions: int = 22  # including age, sex and duration
-    page_size: int = 4
-    page_share: float = 0.5  # others on the page are worth at least this share of the best
-    # How often a person cannot answer an ordinary question ("not sure"); it scales the gain.
-    not_sure_share: float = 0.1
-    # Exponent on the posterior when choosing (1: plain; below 1 explores the less likely).
-    exploration: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +73,10 @@ def next_step(
 ) -> InterviewStep:
     """The next page of questions for ``answers``; ``asked`` holds every finding already asked
     (answered yes or no, or "not sure"). A finding in ``answers.findings`` counts as asked."""
-    policy = policy or InterviewPolicy()
+    policy = policy or knowledge_base.interview_policy
     asked = frozenset(asked) | frozenset(answers.findings)
     assessment = assess(knowledge_base, answers)
-    count = OPENING_QUESTIONS + len(asked)
+    count = policy.opening_questions + len(asked)
 
     def step(questions: Sequence[str], stop: bool, reason: StopReason, warning: bool = False):
         return InterviewStep(tuple(questions), stop, reason, warning, count, assessment)
@@ -263,12 +238,6 @@ def _gains(
 ) -> dict[str, float]:
     """Expected information gain (bits) on the conditions plus on the urgency, per candidate."""
     codes, posteriors, urgencies = _class_view(knowledge_base, assessment)
-    if policy.exploration != 1.0:
-        # Tempered: the less likely conditions weigh more, so that a rare but telling finding
-        # (a rash across the cheeks) is asked before the posterior has already settled.
-        tempered = [p**policy.exploration for p in posteriors]
-        total = math.fsum(tempered)
-        posteriors = [p / total for p in tempered]
     levels = sorted(set(urgencies), key=lambda level: level.rank)
     level_index = [levels.index(level) for level in urgencies]
 
@@ -356,7 +325,7 @@ def simulate(
     """Run the interview for a simulated person who answers from ``person`` and is "not sure"
     of every finding ``person`` does not state. Returns the final assessment, the pages asked
     and why it stopped."""
-    policy = policy or InterviewPolicy()
+    policy = policy or knowledge_base.interview_policy
     known: dict[str, bool] = {}
     asked: set[str] = set()
     pages: list[tuple[str, ...]] = []

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .knowledge_format import DEFAULT_INTERVIEW as _INTERVIEW
 from .people import Population, Sex
 from .triage import Triage
 
@@ -191,6 +192,25 @@ class RedFlagRule:
 
 
 @dataclass(frozen=True, slots=True)
+class InterviewPolicy:
+    """The adaptive interview's stop rule and page size: the scoring policy's ``interview``
+    figures (curated data); the defaults are those of a document written before they were."""
+
+    stop_top_probability: float = _INTERVIEW.stop_top_probability
+    stop_top_ratio: float = _INTERVIEW.stop_top_ratio
+    stop_min_gain: float = _INTERVIEW.stop_min_gain  # bits
+    # Asked of everyone before the findings (age, sex, how long, which side), and counted.
+    opening_questions: int = _INTERVIEW.opening_questions
+    min_questions: int = _INTERVIEW.min_questions  # the opening questions included
+    max_questions: int = _INTERVIEW.max_questions  # the opening questions included
+    page_size: int = _INTERVIEW.page_size
+    # Others on the page are worth at least this share of the best question's gain.
+    page_share: float = _INTERVIEW.page_share
+    # How often a person cannot answer an ordinary question ("not sure"); it scales the gain.
+    not_sure_share: float = _INTERVIEW.not_sure_share
+
+
+@dataclass(frozen=True, slots=True)
 class ResultThresholds:
     """What the result shows (scoring policy, issue 14): a condition is listed when it ranks
     first or reaches ``fits_probability``, and fits well from ``fits_well_probability``; an
@@ -220,6 +240,7 @@ class KnowledgeBase:
     red_flag_rules: tuple[RedFlagRule, ...]
     result_thresholds: ResultThresholds
     score_tables: ScoreTables = field(repr=False)
+    interview_policy: InterviewPolicy = InterviewPolicy()
 
     def has_finding(self, code: str) -> bool:
         """Whether ``code`` is a finding of this knowledge base."""

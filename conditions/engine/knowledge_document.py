@@ -23,6 +23,7 @@ from .knowledge import (
     DurationProfile,
     Evidence,
     Finding,
+    InterviewPolicy,
     KnowledgeBase,
     KnowledgeBaseError,
     RedFlagRule,
@@ -57,6 +58,7 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
         plausible_probability = float(scoring["plausible_probability"])
         baseline_duration = _duration(scoring["baseline_duration"])
         result_thresholds = _result_thresholds(scoring.get("result_thresholds"))
+        interview_policy = _interview_policy(scoring.get("interview"))
     except (KeyError, TypeError, ValueError) as error:
         raise KnowledgeBaseError(f"scoring: missing or malformed {error}") from error
 
@@ -106,7 +108,32 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
         red_flag_rules=rules,
         result_thresholds=result_thresholds,
         score_tables=tables,
+        interview_policy=interview_policy,
     )
+
+
+def _interview_policy(entry: Mapping[str, Any] | None) -> InterviewPolicy:
+    """The interview's figures; a document published before they were data has none."""
+    if entry is None:
+        return InterviewPolicy()
+    policy = InterviewPolicy(
+        **{name: type(getattr(InterviewPolicy(), name))(entry[name]) for name in _POLICY_FIELDS}
+    )
+    if not (
+        0.0 <= policy.stop_top_probability <= 1.0
+        and policy.stop_top_ratio >= 1.0
+        and policy.max_questions > 0
+        and policy.min_questions <= policy.max_questions
+        and policy.page_size >= 1
+    ):
+        raise ValueError(
+            "interview: 0 ≤ stop_top_probability ≤ 1, stop_top_ratio ≥ 1, "
+            "min_questions ≤ max_questions and page_size ≥ 1"
+        )
+    return policy
+
+
+_POLICY_FIELDS = tuple(field.name for field in dataclasses.fields(InterviewPolicy))
 
 
 def _result_thresholds(entry: Mapping[str, Any] | None) -> ResultThresholds:

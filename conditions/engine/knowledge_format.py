@@ -294,12 +294,50 @@ DEFAULT_RESULT_THRESHOLDS = ResultThresholds(
 )
 
 
+@sourced
+class InterviewFigures(Entry):
+    """When the adaptive interview may stop and how full a page is (issue 16; the engine's
+    ``InterviewPolicy``). Questions are counted with the opening ones (age, sex, how long, which
+    side): at least min_questions, at most max_questions, warning signs excepted."""
+
+    stop_top_probability: Probability(exclusive=False)
+    stop_top_ratio: LikelihoodRatio
+    stop_min_gain: Probability(exclusive=False)  # bits
+    opening_questions: WholeNumber(maximum=20)
+    min_questions: WholeNumber(maximum=500)
+    max_questions: WholeNumber(minimum=1, maximum=500)
+    page_size: WholeNumber(minimum=1, maximum=12)
+    page_share: Probability(exclusive=False)
+    not_sure_share: Probability(exclusive=False)
+
+
+# A document written before these were data: the figures the interview used then.
+DEFAULT_INTERVIEW = InterviewFigures(
+    stop_top_probability=0.70,
+    stop_top_ratio=2.0,
+    stop_min_gain=0.05,
+    opening_questions=4,
+    min_questions=8,
+    max_questions=23,
+    page_size=4,
+    page_share=0.5,
+    not_sure_share=0.1,
+    reference=None,
+    expert_estimate=True,
+    note=(
+        "Expert estimate: the figures the interview used before it read them, with the four "
+        "opening questions the pages ask (age, sex, how long, which side; issue 16)."
+    ),
+)
+
+
 class Scoring(Entry):
     """The scoring policy: one per knowledge base."""
 
     plausible_probability: Probability(exclusive=False)
     baseline_duration: DurationFigures
     result_thresholds: ResultThresholds = DEFAULT_RESULT_THRESHOLDS
+    interview: InterviewFigures = DEFAULT_INTERVIEW
 
 
 class AgeBandEntry(Entry):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from conditions.engine import Triage, assess
 from conditions.engine.interview import (
-    OPENING_QUESTIONS,
     SECTION_ORDER,
     InterviewPolicy,
     StopReason,
@@ -13,6 +12,9 @@ from conditions.engine.interview import (
     simulate,
 )
 from tests.engine.kb_documents import answers, hip_document, knowledge_base
+
+# Age, sex, how long and which side (the policy's default; the seeded data says the same).
+OPENING_QUESTIONS = InterviewPolicy().opening_questions
 
 WARNING_SIGNS = {
     "fever",
@@ -31,7 +33,7 @@ def test_the_first_questions_are_warning_signs(seeded_knowledge_base):
     assert step.questions
     assert set(step.questions) <= WARNING_SIGNS
     assert not step.should_stop
-    assert step.asked == OPENING_QUESTIONS
+    assert step.asked == seeded_knowledge_base.interview_policy.opening_questions == 4
 
 
 def test_the_same_answers_give_the_same_questions(seeded_knowledge_base):
@@ -131,7 +133,7 @@ def test_an_interview_asks_fewer_questions_than_the_questionnaire(seeded_knowled
     asked = OPENING_QUESTIONS + sum(len(page) for page in pages)
     assert (
         asked
-        <= InterviewPolicy().max_questions
+        <= seeded_knowledge_base.interview_policy.max_questions
         < OPENING_QUESTIONS + len(seeded_knowledge_base.findings)
     )
 
@@ -140,3 +142,30 @@ def test_the_interview_knows_the_questionnaire_s_sections_in_their_order():
     from conditions.choices import QuestionnaireSection
 
     assert tuple(QuestionnaireSection.values) == SECTION_ORDER
+
+
+def test_the_interview_s_figures_are_the_scoring_policy_s(seeded_document):
+    from copy import deepcopy
+
+    from conditions.engine import knowledge_base_from_document
+
+    document = deepcopy(seeded_document)
+    document["scoring"]["interview"].update(max_questions=9, page_size=2)
+    short = knowledge_base_from_document(document, version=0)
+    assert (short.interview_policy.max_questions, short.interview_policy.page_size) == (9, 2)
+
+    person = answers(age=45, sex="female", duration_weeks=8, fever=False, recent_trauma=False)
+    _final, pages, _reason = simulate(short, person)
+    assert all(len(page) <= 2 for page in pages)
+    warning_signs = sum(len(page) for page in pages if set(page) <= WARNING_SIGNS)
+    assert short.interview_policy.opening_questions + sum(map(len, pages)) <= 9 + warning_signs
+
+
+def test_a_version_published_before_the_interview_figures_gets_the_defaults(seeded_document):
+    from copy import deepcopy
+
+    from conditions.engine import knowledge_base_from_document
+
+    document = deepcopy(seeded_document)
+    del document["scoring"]["interview"]
+    assert knowledge_base_from_document(document, version=0).interview_policy == InterviewPolicy()

@@ -244,3 +244,37 @@ def test_a_reviewer_cannot_publish_their_own_change_to_a_result_threshold(
 
     assert "scoring.result_thresholds.fits_probability" in str(refused.value)
     assert KnowledgeBaseVersion.objects.count() == 1
+
+
+def test_a_change_to_the_interview_s_figures_goes_live_only_through_another_reviewer(
+    reviewer_client, reviewer, published
+):
+    """Issue 16: the interview's stop rule is curated data under the same four eyes."""
+    from conditions.models import ScoringPolicy
+
+    url = reverse("admin:conditions_scoringpolicy_change", args=[ScoringPolicy.objects.get().pk])
+    form = change_form_data(reviewer_client.get(url), reason="Test: ask at most 20")
+    form["interview_max_questions"] = "20"
+    form["interview_note"] = "Test: shorter after review of the bench"
+    assert reviewer_client.post(url, form).status_code == 302
+
+    with pytest.raises(OwnEditsNotReviewed) as refused:
+        knowledge_base_publish(published_by=reviewer, note="my own change")
+
+    assert "scoring.interview.max_questions" in str(refused.value)
+
+
+def test_the_admin_refuses_an_interview_that_could_never_stop(reviewer_client, published):
+    from conditions.models import ScoringPolicy
+
+    policy = ScoringPolicy.objects.get()
+    url = reverse("admin:conditions_scoringpolicy_change", args=[policy.pk])
+    form = change_form_data(reviewer_client.get(url), reason="Test: impossible")
+    form["interview_min_questions"] = "30"
+    form["interview_max_questions"] = "20"
+    response = reviewer_client.post(url, form)
+
+    assert response.status_code == 200
+    assert "must not exceed" in response.content.decode()
+    policy.refresh_from_db()
+    assert policy.interview_max_questions == 23

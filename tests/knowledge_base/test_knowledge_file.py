@@ -162,3 +162,17 @@ def test_changes_between_versions_are_listed_by_code(document):
     assert changes["conditions"].changed == ("septic_arthritis",)
     assert changes["findings"].removed == ("unable_to_bear_weight",)
     assert changes["red_flag_rules"].removed == ("fever_unable_to_bear_weight",)
+
+
+def test_an_interview_that_could_never_stop_is_refused(document):
+    document = copy.deepcopy(document)
+    document["scoring"]["interview"] = {
+        **knowledge_file.canonical(document)["scoring"]["interview"],
+        "min_questions": 30,
+        "max_questions": 20,
+    }
+    problems = knowledge_file.validate(document)
+    assert any(
+        "scoring.interview" in problem and "min_questions is above max_questions" in problem
+        for problem in problems
+    ), problems

@@ -36,7 +36,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conditions.engine import KnowledgeBase, KnowledgeBaseError, knowledge_base_from_document
-from conditions.engine.interview import InterviewPolicy
 from conditions.evaluation import (
     evaluate,
     evaluate_unsure,
@@ -91,7 +90,7 @@ class Command(BaseCommand):
         report = evaluate(
             knowledge_base,
             vignettes,
-            interview=InterviewPolicy() if options.get("interview") else None,
+            interview=knowledge_base.interview_policy if options.get("interview") else None,
         )
         for line in report_lines(report):
             self.stdout.write(line)
