@@ -347,7 +347,12 @@ class InterviewOut(BaseModel):
         description="True when the answers are clear enough: show the assessment as the result."
     )
     stop_reason: StopReasonName
-    questions_asked: int = Field(description="So far, age, sex and duration included.")
+    questions_asked: int = Field(
+        description=(
+            "So far, with the scoring policy's opening questions (the questionnaire's four: age, "
+            "sex, how long, which side)."
+        )
+    )
     questions: list[InterviewQuestionOut] = Field(
         description=(
             "The next page of questions (empty when should_stop). Send each answer back in "

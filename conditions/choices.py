@@ -28,7 +28,7 @@ class QuestionnaireSection(models.TextChoices):
     """Sections of the questionnaire, in the order the person meets them (after “About you”)."""
 
     WARNING_SIGNS = "warning_signs", "Warning signs"
-    WHERE_IT_HURTS = "where_it_hurts", "Where it hurts (body map)"
+    WHERE_IT_HURTS = "where_it_hurts", "Where it hurts"
     THE_PAIN = "the_pain", "The pain"
     STIFFNESS_AND_NIGHTS = "stiffness_and_nights", "Stiffness and nights"
     OTHER_JOINTS = "other_joints", "Other joints"

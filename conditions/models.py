@@ -231,10 +231,9 @@ class Reference(models.Model):
         return self.key
 
 
-class SourcedFigure(models.Model):
-    """Abstract: a figure with its source — a reference, an expert-estimate mark, and a note."""
-
-    reference = models.ForeignKey(
+def source_reference() -> models.ForeignKey:
+    """A figure's source: the reference it comes from, or empty for an expert estimate."""
+    return models.ForeignKey(
         Reference,
         on_delete=models.PROTECT,
         null=True,
@@ -242,6 +241,12 @@ class SourcedFigure(models.Model):
         related_name="+",
         help_text=REFERENCE_HELP,
     )
+
+
+class SourcedFigure(models.Model):
+    """Abstract: a figure with its source — a reference, an expert-estimate mark, and a note."""
+
+    reference = source_reference()
     expert_estimate = models.BooleanField(default=False, help_text=EXPERT_ESTIMATE_HELP)
     note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
     source_needs_review = source_review_flag()
@@ -316,14 +321,7 @@ class ScoringPolicy(models.Model):
         "baseline: lasted 12 weeks or more",
         help_text="Among everyone with hip pain: share whose pain has lasted ≥ 12 weeks.",
     )
-    baseline_duration_reference = models.ForeignKey(
-        Reference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=REFERENCE_HELP,
-    )
+    baseline_duration_reference = source_reference()
     baseline_duration_expert_estimate = models.BooleanField(
         default=False, help_text=EXPERT_ESTIMATE_HELP
     )
@@ -357,14 +355,7 @@ class ScoringPolicy(models.Model):
             "with a likelihood ratio of 2 or more, or 0.5 or less. At least 1."
         ),
     )
-    result_thresholds_reference = models.ForeignKey(
-        Reference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=REFERENCE_HELP,
-    )
+    result_thresholds_reference = source_reference()
     # The defaults above are expert estimates (the figures the result page used as constants).
     result_thresholds_expert_estimate = models.BooleanField(
         default=True, help_text=EXPERT_ESTIMATE_HELP
@@ -427,14 +418,7 @@ class ScoringPolicy(models.Model):
         default=0.1,
         help_text="How often people cannot answer an ordinary question (0 to 1).",
     )
-    interview_reference = models.ForeignKey(
-        Reference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=REFERENCE_HELP,
-    )
+    interview_reference = source_reference()
     interview_expert_estimate = models.BooleanField(default=True, help_text=EXPERT_ESTIMATE_HELP)
     interview_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
 
@@ -632,14 +616,7 @@ class Finding(models.Model):
             "strictly between 0 and 1."
         )
     )
-    baseline_reference = models.ForeignKey(
-        Reference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=REFERENCE_HELP,
-    )
+    baseline_reference = source_reference()
     baseline_expert_estimate = models.BooleanField(default=False, help_text=EXPERT_ESTIMATE_HELP)
     baseline_note = models.TextField(blank=True, help_text=SOURCE_NOTE_HELP)
     baseline_source_needs_review = source_review_flag()
@@ -705,14 +682,7 @@ class Condition(models.Model):
     female_share = models.FloatField(
         help_text="Share of cases who are women: 3:1 women to men is 0.75; 0.5 when even."
     )
-    female_share_reference = models.ForeignKey(
-        Reference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=REFERENCE_HELP,
-    )
+    female_share_reference = source_reference()
     female_share_expert_estimate = models.BooleanField(
         default=False, help_text=EXPERT_ESTIMATE_HELP
     )

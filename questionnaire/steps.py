@@ -9,7 +9,6 @@ have written one, replaces the adult wording below ``ADULT_FROM_AGE``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -22,14 +21,9 @@ from conditions.engine.people import ADULT_FROM_AGE
 ABOUT_YOU = "about_you"
 
 
-def _patient_title(label: str) -> str:
-    # The curators' labels carry notes for curators in brackets ("Where it hurts (body map)").
-    return re.sub(r"\s*\(.*\)\s*$", "", label)
-
-
 # Section → heading, in the order of the questionnaire (conditions.choices.QuestionnaireSection).
 SECTION_TITLES: dict[str, str] = {
-    section.value: _patient_title(str(section.label)) for section in QuestionnaireSection
+    section.value: str(section.label) for section in QuestionnaireSection
 }
 # The headings of the answers in "Check your answers" and the doctor's summary.
 STEP_TITLES: dict[str, str] = {ABOUT_YOU: _("About you"), **SECTION_TITLES}

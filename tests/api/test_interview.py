@@ -13,6 +13,13 @@ URL = "/api/v1/interview"
 pytestmark = pytest.mark.usefixtures("published")
 
 
+def policy():
+    """The published scoring policy's interview figures (knowledge/scoring.yaml)."""
+    from conditions.published import published_knowledge_base
+
+    return published_knowledge_base().interview_policy
+
+
 def step(client: Client, body: dict[str, Any]) -> dict[str, Any]:
     response = client.post(URL, json.dumps(body), content_type="application/json")
     assert response.status_code == 200, response.content
@@ -23,7 +30,8 @@ def test_the_first_page_asks_the_warning_signs(client):
     result = step(client, {"age": 6, "sex": "male", "duration_weeks": 1, "findings": {}})
     assert not result["should_stop"]
     assert result["stop_reason"] == "not_yet"
-    assert result["questions_asked"] == 3
+    # The opening questions the scoring policy counts: age, sex, how long, which side.
+    assert result["questions_asked"] == policy().opening_questions == 4
     assert result["questions"]
     assert all(question["warning_sign"] for question in result["questions"])
     assert "fever" in {question["code"] for question in result["questions"]}
@@ -50,8 +58,8 @@ def test_a_client_that_answers_each_page_reaches_a_stop(client):
             body["findings"][question["code"]] = says.get(question["code"], False)
     assert result["should_stop"]
     assert result["questions"] == []
-    assert result["questions_asked"] == 3 + len(body["findings"])
-    assert result["questions_asked"] <= 22
+    assert result["questions_asked"] == policy().opening_questions + len(body["findings"])
+    assert result["questions_asked"] <= policy().max_questions
     assert result["assessment"]["triage"] in {"soon", "urgent"}
 
 

@@ -21,6 +21,15 @@ PATIENT_A = "203.0.113.7"
 PATIENT_B = "198.51.100.23"
 FORGED = "192.0.2.99"
 
+# A valid "About you" page.
+ABOUT_YOU = {
+    "age": "40",
+    "sex": "male",
+    "side": "left",
+    "duration": "2",
+    "duration_unit": "weeks",
+}
+
 
 def address(remote: str, forwarded: str | None = None) -> str:
     extra = {"REMOTE_ADDR": remote}
@@ -104,13 +113,7 @@ def test_through_a_trusted_proxy_two_clients_get_separate_rate_limits(client, pu
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     cache.clear()
     client.get("/check/", follow=True)
-    answers = {
-        "age": "40",
-        "sex": "male",
-        "side": "left",
-        "duration": "2",
-        "duration_unit": "weeks",
-    }
+    answers = ABOUT_YOU
 
     def post(forwarded: str) -> int:
         return client.post(
@@ -136,13 +139,7 @@ def test_a_forged_header_from_an_untrusted_peer_does_not_dodge_the_rate_limit(
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     cache.clear()
     client.get("/check/", follow=True)
-    answers = {
-        "age": "40",
-        "sex": "male",
-        "side": "left",
-        "duration": "2",
-        "duration_unit": "weeks",
-    }
+    answers = ABOUT_YOU
     statuses = [
         client.post(
             "/check/about_you/",
