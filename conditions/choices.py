@@ -6,6 +6,8 @@ the same values.
 
 from django.db import models
 
+from conditions.engine.knowledge_format import QUESTIONNAIRE_SECTIONS
+
 
 class TriageLevel(models.TextChoices):
     """How urgently to see a professional, most urgent first.
@@ -24,16 +26,28 @@ class AnswerType(models.TextChoices):
     YES_NO = "yes_no", "Yes / no / not sure"
 
 
-class QuestionnaireSection(models.TextChoices):
-    """Sections of the questionnaire, in the order the person meets them (after “About you”)."""
-
-    WARNING_SIGNS = "warning_signs", "Warning signs"
-    WHERE_IT_HURTS = "where_it_hurts", "Where it hurts"
-    THE_PAIN = "the_pain", "The pain"
-    STIFFNESS_AND_NIGHTS = "stiffness_and_nights", "Stiffness and nights"
-    OTHER_JOINTS = "other_joints", "Other joints"
-    SKIN_EYES_BOWELS = "skin_eyes_bowels", "Skin, eyes and bowels"
-    GENERAL_HEALTH = "general_health", "General health"
+# The headings curators and people read, in the order of the sections the knowledge document
+# declares (conditions.engine.knowledge_format.QUESTIONNAIRE_SECTIONS, where the codes are
+# written once).
+_SECTION_LABELS = (
+    "Warning signs",
+    "Where it hurts",
+    "The pain",
+    "Stiffness and nights",
+    "Other joints",
+    "Skin, eyes and bowels",
+    "General health",
+)
+QuestionnaireSection = models.TextChoices(
+    "QuestionnaireSection",
+    [
+        (code.upper(), (code, label))
+        for code, label in zip(QUESTIONNAIRE_SECTIONS, _SECTION_LABELS, strict=True)
+    ],
+)
+QuestionnaireSection.__doc__ = (
+    "Sections of the questionnaire, in the order the person meets them (after “About you”)."
+)
 
 
 class ConditionCategory(models.TextChoices):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from conditions.engine import Triage, assess
 from conditions.engine.interview import (
-    SECTION_ORDER,
     InterviewPolicy,
     StopReason,
     next_step,
@@ -136,12 +135,6 @@ def test_an_interview_asks_fewer_questions_than_the_questionnaire(seeded_knowled
         <= seeded_knowledge_base.interview_policy.max_questions
         < OPENING_QUESTIONS + len(seeded_knowledge_base.findings)
     )
-
-
-def test_the_interview_knows_the_questionnaire_s_sections_in_their_order():
-    from conditions.choices import QuestionnaireSection
-
-    assert tuple(QuestionnaireSection.values) == SECTION_ORDER
 
 
 def test_the_interview_s_figures_are_the_scoring_policy_s(seeded_document):

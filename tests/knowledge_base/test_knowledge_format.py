@@ -9,7 +9,6 @@ from conditions.choices import (
     AnswerType,
     ConditionCategory,
     Population,
-    QuestionnaireSection,
     Requirement,
     TriageLevel,
 )
@@ -37,7 +36,6 @@ NOT_FIELDS = {"id", "condition", "form", "finding", "age_band", "rule"}
     ("declared", "choices"),
     [
         (knowledge_format.ANSWER_TYPES, AnswerType),
-        (knowledge_format.QUESTIONNAIRE_SECTIONS, QuestionnaireSection),
         (knowledge_format.CONDITION_CATEGORIES, ConditionCategory),
         (knowledge_format.POPULATIONS, Population),
         (knowledge_format.TRIAGE_LEVELS, TriageLevel),
