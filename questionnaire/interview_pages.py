@@ -14,9 +14,11 @@ every request of a person at page k plans pages 1 … k again.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 
 from conditions.engine import Answers, KnowledgeBase, Triage
@@ -84,16 +86,37 @@ def interview_plan(
     opening: Answers | None,
     answers_of: PageAnswers,
     policy: InterviewPolicy | None = None,
+    kept: KeptSteps | None = None,
 ) -> Plan:
     """The pages for ``opening`` (age, sex and duration from "About you"; None when it is not
-    answered yet) and the answers each page holds. Deterministic."""
+    answered yet) and the answers each page holds. Deterministic.
+
+    ``kept`` holds one person's steps between requests (the wizard keeps it with their answers):
+    a step found there is not worked out again, and afterwards it holds exactly the steps of this
+    plan, so it never grows beyond one entry a page."""
+    used: set[str] = set()
+    plan = _plan(knowledge_base, opening, answers_of, policy, kept, used)
+    if kept is not None:
+        for stale in [key for key in kept if key not in used]:
+            del kept[stale]
+    return plan
+
+
+def _plan(
+    knowledge_base: KnowledgeBase,
+    opening: Answers | None,
+    answers_of: PageAnswers,
+    policy: InterviewPolicy | None,
+    kept: KeptSteps | None,
+    used: set[str],
+) -> Plan:
     if opening is None:
         return NOTHING_YET
     findings: dict[str, bool] = {}
     asked: set[str] = set()
     pages: list[Page] = []
     for number in range(1, MAX_PAGES + 1):
-        step = _remembered_step(knowledge_base, opening, findings, asked, policy)
+        step = _kept_step(knowledge_base, opening, findings, asked, policy, kept, used)
         # Counted here, whatever the engine counts as its opening questions.
         count = ABOUT_YOU_QUESTIONS + len(asked)
         if step.emergency or step.should_stop:
@@ -108,9 +131,56 @@ def interview_plan(
             asked.add(code)
             if given.get(code) in (YES, NO):
                 findings[code] = given[code] == YES
-    step = _remembered_step(knowledge_base, opening, findings, asked, policy)
+    step = _kept_step(knowledge_base, opening, findings, asked, policy, kept, used)
     count = ABOUT_YOU_QUESTIONS + len(asked)
     return Plan(tuple(pages), len(pages), True, step.emergency, step.reason, count)
+
+
+# One person's steps between requests, JSON-serialisable: key → [questions, should_stop,
+# reason, warning_signs, emergency].
+KeptSteps = MutableMapping[str, list]
+
+
+def _kept_step(
+    knowledge_base: KnowledgeBase,
+    opening: Answers,
+    findings: Mapping[str, bool],
+    asked: set[str],
+    policy: InterviewPolicy | None,
+    kept: KeptSteps | None,
+    used: set[str],
+) -> _Step:
+    """The step for these answers: from ``kept`` (any server process, after a restart too),
+    else from this process's memory, else worked out; ``kept`` then holds only ``used``."""
+    if kept is None:
+        return _remembered_step(knowledge_base, opening, findings, asked, policy)
+    inputs = [
+        knowledge_base.version,
+        opening.age,
+        str(opening.sex),
+        opening.duration_weeks,
+        sorted(findings.items()),
+        sorted(asked),
+        None if policy is None else repr(policy),
+    ]
+    key = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()[:32]
+    used.add(key)
+    found = kept.get(key)
+    if isinstance(found, list) and len(found) == 5:
+        questions, should_stop, reason, warning_signs, emergency = found
+        step = _Step(
+            tuple(questions), bool(should_stop), str(reason), bool(warning_signs), bool(emergency)
+        )
+    else:
+        step = _remembered_step(knowledge_base, opening, findings, asked, policy)
+        kept[key] = [
+            list(step.questions),
+            step.should_stop,
+            step.reason,
+            step.warning_signs,
+            step.emergency,
+        ]
+    return step
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,7 +170,7 @@ def red_flag_concerns(reasons: Iterable[TriageReason]) -> list[str]:
 
 
 def _unanswered_questions(findings: Iterable[str], knowledge_base: KnowledgeBase) -> list[str]:
-    """The questions behind unanswered findings; the places where it hurts as one "Where it hurts"."""
+    """The questions behind unanswered findings; the places as one "Where it hurts"."""
     questions: list[str] = []
     places: list[str] = []
     for code in findings:

@@ -57,6 +57,8 @@ VERSION_REPLACED_KEY = "knowledge_base_version_replaced"
 WHERE_IT_HURTS = QuestionnaireSection.WHERE_IT_HURTS.value
 # An invalid POST's answers, kept for the GET it redirects to (post / redirect / get).
 POSTED_KEY = "posted"
+# The interview's steps for this person's answers so far (questionnaire.interview_pages).
+STEPS_KEY = "interview_steps"
 
 # What a stored value may be at most: a choice's longest value, else this many characters (an
 # age or a number, typed with room to spare; a longer one is dropped, not cut short).
@@ -204,7 +206,12 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
                 cleaned[page.step] = found
             return found
 
-        plan = interview_plan(knowledge_base, opening, answers_of)
+        # The steps worked out for this person so far, kept with their answers: whichever
+        # process serves their next request plans it without working them out again.
+        steps = dict(self.storage.extra_data.get(STEPS_KEY) or {}) if self.storage else None
+        plan = interview_plan(knowledge_base, opening, answers_of, kept=steps)
+        if steps is not None and steps != self.storage.extra_data.get(STEPS_KEY):
+            self.storage.extra_data = {**self.storage.extra_data, STEPS_KEY: steps}
         # A page answered before its questions changed is no longer among the answered ones.
         answered = {page.step for page in plan.pages[: plan.answered]}
         kept = {

@@ -308,6 +308,30 @@ def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
     )
 
 
+def triage_and_leaders(
+    knowledge_base: KnowledgeBase, answers: Answers, leaders: int = 3
+) -> tuple[Triage, tuple[str, ...]]:
+    """``assess``'s level and its first ``leaders`` conditions' codes, without the ranking's
+    rows and explanations: what the interview asks of each answer it considers (tested equal)."""
+    tables = knowledge_base.score_tables
+    answers = answers.with_follow_ups(tables.follow_ups)
+    scored = score_classes(tables, answers)
+    scores = scored.scores
+    top_score = max(scores)
+    weights = list(map(math.exp, map(operator.sub, scores, repeat(top_score))))
+    total = math.fsum(weights)
+    probabilities = list(map(operator.truediv, weights, repeat(total)))
+    order = sorted(scored.named_in, key=probabilities.__getitem__, reverse=True)
+    classes = tables.classes
+    decision = decide_triage(
+        knowledge_base,
+        answers,
+        ((classes[index], probabilities[index]) for index in order),
+        probabilities[len(knowledge_base.conditions)],
+    )
+    return decision.level, tuple(classes[index].code for index in order[:leaders])
+
+
 # (sort key, contribution): sorting these pairs orders contributions by |effect|, then code.
 _KeyedContribution = tuple[tuple[float, str], Contribution]
 _FindingEntries = Mapping[str, tuple[_KeyedContribution, _KeyedContribution]]

@@ -30,7 +30,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .answers import Answers
-from .assessment import Assessment, assess
+from .assessment import Assessment, assess, triage_and_leaders
 from .knowledge import Finding, InterviewPolicy, KnowledgeBase
 from .knowledge_format import QUESTIONNAIRE_SECTIONS
 from .people import Population, population_for_age
@@ -299,7 +299,7 @@ def _what_one_answer_changes(
     urgency, ranking = [], []
     for code in candidates:
         for value in (True, False):
-            changed = assess(
+            changed_level, leaders = triage_and_leaders(
                 knowledge_base,
                 Answers(
                     age=answers.age,
@@ -308,10 +308,10 @@ def _what_one_answer_changes(
                     findings={**answers.findings, code: value},
                 ),
             )
-            if changed.triage is not level:
+            if changed_level is not level:
                 urgency.append(code)
                 break
-            if frozenset(row.code for row in changed.conditions[:3]) != top_three:
+            if frozenset(leaders) != top_three:
                 ranking.append(code)
                 break
     return urgency, ranking

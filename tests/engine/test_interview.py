@@ -3,7 +3,7 @@ rule that never leaves a warning sign unasked, and the simulated person of the e
 
 from __future__ import annotations
 
-from conditions.engine import Triage, assess
+from conditions.engine import Answers, Triage, assess
 from conditions.engine.interview import (
     InterviewPolicy,
     StopReason,
@@ -162,3 +162,35 @@ def test_a_version_published_before_the_interview_figures_gets_the_defaults(seed
     document = deepcopy(seeded_document)
     del document["scoring"]["interview"]
     assert knowledge_base_from_document(document, version=0).interview_policy == InterviewPolicy()
+
+
+def test_the_interview_s_brief_assessment_equals_the_full_one(seeded_knowledge_base):
+    """triage_and_leaders, which the interview runs for every answer it considers, gives
+    assess's level and first three for every development case and each one-answer change."""
+    import json
+
+    from conditions.engine import answers_from_mapping
+    from conditions.engine.assessment import triage_and_leaders
+    from tests.conftest import PROJECT_DIR
+
+    cases = json.loads((PROJECT_DIR / "vignettes" / "development.json").read_text())
+    compared = 0
+    for case in cases:
+        person = answers_from_mapping(case["answers"], knowledge_base=seeded_knowledge_base)
+        for code in (None, *sorted(seeded_knowledge_base.findings)[::5]):
+            findings = dict(person.findings)
+            if code is not None:
+                findings[code] = not findings.get(code, False)
+            changed = Answers(
+                age=person.age,
+                sex=person.sex,
+                duration_weeks=person.duration_weeks,
+                findings=findings,
+            )
+            full = assess(seeded_knowledge_base, changed)
+            assert triage_and_leaders(seeded_knowledge_base, changed) == (
+                full.triage,
+                tuple(row.code for row in full.conditions[:3]),
+            ), (case["id"], code)
+            compared += 1
+    assert compared > 300
