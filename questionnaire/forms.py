@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.choices import BaseChoiceIterator
@@ -235,3 +238,27 @@ class FindingsForm(QuestionForm):
             elif not cleaned.get(follow_up) and follow_up not in self.errors:
                 self.add_error(follow_up, SELECT_ANSWER)
         return cleaned
+
+
+def stored_findings(
+    data: Mapping[str, Any], prefix: str, questions: list[Question]
+) -> dict[str, str] | None:
+    """What ``FindingsForm(data=data, prefix=prefix, questions=questions)`` would clean, or None
+    when it would not validate, without building the form: planning the adaptive pages reads
+    every answered page on every request. A page with a question and its follow-up is left to
+    the form (None here means "ask the form"; see ``findings_form_needed``)."""
+    cleaned: dict[str, str] = {}
+    for question in questions:
+        values = data.get(f"{prefix}-{question.code}")
+        value = values[-1] if isinstance(values, list) and values else values
+        allowed = (YES, NO, NOT_SURE) if question.allows_not_sure else (YES, NO)
+        if value not in allowed:
+            return None
+        cleaned[question.code] = value
+    return cleaned
+
+
+def findings_form_needed(questions: list[Question]) -> bool:
+    """Whether a page asks a question with its follow-up (only the form handles that)."""
+    codes = {question.code for question in questions}
+    return any(question.follow_up_for in codes for question in questions)

@@ -41,7 +41,13 @@ from conditions.published import (
     published_knowledge_base_version,
 )
 from questionnaire.answers import AnswerLine, answer_lines, answers_mapping, engine_mapping
-from questionnaire.forms import PARENT_NOTE, AboutYouForm, FindingsForm
+from questionnaire.forms import (
+    PARENT_NOTE,
+    AboutYouForm,
+    FindingsForm,
+    findings_form_needed,
+    stored_findings,
+)
 from questionnaire.fragments import shared_questions_key
 from questionnaire.interview_pages import PAGE_STEPS, Page, Plan, interview_plan
 from questionnaire.services import completed_assessment_create
@@ -201,7 +207,13 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
 
         def answers_of(page: Page) -> dict[str, Any] | None:
             asked = [questions[code] for code in page.codes]
-            found = self._valid(page.step, FindingsForm, {"questions": asked})
+            if findings_form_needed(asked):
+                found = self._valid(page.step, FindingsForm, {"questions": asked})
+            else:
+                # Every answered page is read on every request: without building its form.
+                data = self.storage.get_step_data(page.step) if self.storage else None
+                prefix = self.get_form_prefix(page.step, FindingsForm)
+                found = None if data is None else stored_findings(data, prefix, asked)
             if found is not None:
                 cleaned[page.step] = found
             return found
