@@ -339,17 +339,23 @@ class _Validator:
                     f"only {OTHER_CAUSES_CODE} can be the other-causes class",
                 )
 
-    def check_implications(self) -> None:
+    def finding_links(self, name: str) -> Iterator[tuple[dict[str, Mapping], str, str, str]]:
+        """(the findings by code, code, target, where) for each finding whose field ``name``
+        names another finding; one that names no other finding is reported here."""
         findings = {entry["code"]: entry for entry in self.document.get("findings", [])}
-        implied: set[str] = set()
         for code, finding in findings.items():
-            target = finding.get("implies")
+            target = finding.get(name)
             if target is None:
                 continue
-            where = f"findings[{code}].implies"
+            where = f"findings[{code}].{name}"
             if target not in findings or target == code:
                 self.add(where, f"{target!r} is not another finding of this knowledge base")
                 continue
+            yield findings, code, target, where
+
+    def check_implications(self) -> None:
+        implied: set[str] = set()
+        for findings, code, target, where in self.finding_links("implies"):
             if findings[target].get("implies") is not None or target in implied:
                 self.add(where, f"{target} is already part of another implication")
             implied.add(target)
@@ -365,16 +371,9 @@ class _Validator:
                         )
 
     def check_follow_ups(self) -> None:
-        findings = {entry["code"]: entry for entry in self.document.get("findings", [])}
         followed: set[str] = set()
-        for code, finding in findings.items():
-            target = finding.get("follow_up_for")
-            if target is None:
-                continue
-            where = f"findings[{code}].follow_up_for"
-            if target not in findings or target == code:
-                self.add(where, f"{target!r} is not another finding of this knowledge base")
-            elif not findings[target].get("allows_not_sure", True):
+        for findings, _code, target, where in self.finding_links("follow_up_for"):
+            if not findings[target].get("allows_not_sure", True):
                 self.add(where, f"{target} cannot be answered not sure, so it needs no follow-up")
             elif findings[target].get("follow_up_for") is not None or target in followed:
                 self.add(where, f"{target} already has a follow-up or is one")

@@ -226,42 +226,37 @@ def test_the_seed_still_publishes_version_1_with_no_publisher(tmp_path, document
     assert (version.number, version.published_by) == (1, None)
 
 
-def test_a_reviewer_cannot_publish_their_own_change_to_a_result_threshold(
-    reviewer_client, reviewer, published
+@pytest.mark.parametrize(
+    ("field", "value", "note_field", "place"),
+    [
+        # The result page's thresholds (issue 14) and the interview's stop rule (issue 16) sit
+        # nested in the scoring policy of the document: an edit must be credited to its editor
+        # there too.
+        (
+            "fits_probability",
+            "0.12",
+            "result_thresholds_note",
+            "result_thresholds.fits_probability",
+        ),
+        ("interview_max_questions", "20", "interview_note", "interview.max_questions"),
+    ],
+)
+def test_a_reviewer_cannot_publish_their_own_change_to_the_scoring_policy(
+    reviewer_client, reviewer, published, field, value, note_field, place
 ):
-    # The result page's thresholds sit under scoring.result_thresholds in the document: an edit
-    # of the policy's fits_probability must be credited to its editor there too.
     from conditions.models import ScoringPolicy
 
     url = reverse("admin:conditions_scoringpolicy_change", args=[ScoringPolicy.objects.get().pk])
-    form = change_form_data(reviewer_client.get(url), reason="Test: list from 12 %")
-    form["fits_probability"] = "0.12"
-    form["result_thresholds_note"] = "Test: raised to 12 % after review of the bench"
+    form = change_form_data(reviewer_client.get(url), reason=f"Test: {field} to {value}")
+    form[field] = value
+    form[note_field] = "Test: changed after review of the bench"
     assert reviewer_client.post(url, form).status_code == 302
 
     with pytest.raises(OwnEditsNotReviewed) as refused:
         knowledge_base_publish(published_by=reviewer, note="my own change")
 
-    assert "scoring.result_thresholds.fits_probability" in str(refused.value)
+    assert f"scoring.{place}" in str(refused.value)
     assert KnowledgeBaseVersion.objects.count() == 1
-
-
-def test_a_change_to_the_interview_s_figures_goes_live_only_through_another_reviewer(
-    reviewer_client, reviewer, published
-):
-    """Issue 16: the interview's stop rule is curated data under the same four eyes."""
-    from conditions.models import ScoringPolicy
-
-    url = reverse("admin:conditions_scoringpolicy_change", args=[ScoringPolicy.objects.get().pk])
-    form = change_form_data(reviewer_client.get(url), reason="Test: ask at most 20")
-    form["interview_max_questions"] = "20"
-    form["interview_note"] = "Test: shorter after review of the bench"
-    assert reviewer_client.post(url, form).status_code == 302
-
-    with pytest.raises(OwnEditsNotReviewed) as refused:
-        knowledge_base_publish(published_by=reviewer, note="my own change")
-
-    assert "scoring.interview.max_questions" in str(refused.value)
 
 
 def test_the_admin_refuses_an_interview_that_could_never_stop(reviewer_client, published):
