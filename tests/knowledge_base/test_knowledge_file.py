@@ -110,6 +110,37 @@ def test_scoring_may_be_given_in_one_file_only(document):
             "implies, baseline)",
         ),
         (
+            lambda d: d["findings"][0].update(implies="fevre"),
+            "findings[fever].implies: 'fevre' is not another finding of this knowledge base",
+        ),
+        (
+            lambda d: d["findings"][0].update(follow_up_for="fever"),
+            "findings[fever].follow_up_for: 'fever' is not another finding of this knowledge base",
+        ),
+        (
+            lambda d: (
+                d["findings"][1].update(allows_not_sure=False),
+                d["findings"][0].update(follow_up_for="unable_to_bear_weight"),
+            ),
+            "findings[fever].follow_up_for: unable_to_bear_weight cannot be answered not sure, "
+            "so it needs no follow-up",
+        ),
+        (
+            lambda d: (
+                d["findings"][0].update(follow_up_for="unable_to_bear_weight"),
+                d["findings"][1].update(follow_up_for="fever"),
+            ),
+            "findings[fever].follow_up_for: unable_to_bear_weight already has a follow-up or is "
+            "one",
+        ),
+        (
+            lambda d: (
+                d["findings"][0].update(implies="unable_to_bear_weight"),
+                d["findings"][1].update(implies="fever"),
+            ),
+            "findings[fever].implies: unable_to_bear_weight is already part of another implication",
+        ),
+        (
             lambda d: d["conditions"][0].update(urgency="asap"),
             "conditions[septic_arthritis].urgency: 'asap' is not one of emergency, urgent, soon, "
             "routine, self_care",
