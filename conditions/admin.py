@@ -84,6 +84,8 @@ class FindingResource(SpreadsheetResource):
             "help_text_for_child",
             "statement_yes",
             "statement_no",
+            "statement_yes_for_child",
+            "statement_no_for_child",
             "answer_type",
             "section",
             "order",
@@ -659,10 +661,16 @@ class FindingAdmin(SourceReviewAdminMixin, SpreadsheetHistoryAdmin):
         (
             "Asked about a child",
             {
-                "fields": ("question_for_child", "help_text_for_child"),
+                "fields": (
+                    "question_for_child",
+                    "help_text_for_child",
+                    "statement_yes_for_child",
+                    "statement_no_for_child",
+                ),
                 "description": (
-                    "The question and its help as a parent reads them about their child under "
-                    "16; empty where the wording above fits both."
+                    "The question, its help and its statements on the result page as a parent "
+                    "reads them about their child under 16; empty where the wording for everyone "
+                    "fits both."
                 ),
             },
         ),

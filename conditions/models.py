@@ -547,6 +547,19 @@ class Finding(models.Model):
             "stiffness in the morning”. Empty: the question and the answer."
         ),
     )
+    statement_yes_for_child = models.TextField(
+        "statement for a yes, about a child",
+        blank=True,
+        help_text=(
+            "A yes as a parent reads it about their child under 16: “Your child has had a "
+            "temperature…”. Empty: the statement above."
+        ),
+    )
+    statement_no_for_child = models.TextField(
+        "statement for a no, about a child",
+        blank=True,
+        help_text="A no as a parent reads it about their child. Empty: the statement above.",
+    )
     answer_type = models.CharField(
         max_length=10, choices=AnswerType.choices, default=AnswerType.YES_NO
     )

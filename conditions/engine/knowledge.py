@@ -66,6 +66,9 @@ class Finding:
     # What a yes and a no say as a reason ("You have had a fever"); empty when not written.
     statement_yes: str = ""
     statement_no: str = ""
+    # The statements as a parent reads them about a child; empty: as for everyone.
+    statement_yes_for_child: str = ""
+    statement_no_for_child: str = ""
     # The question and its help as a parent reads them about a child; empty: as for everyone.
     question_for_child: str = ""
     help_text_for_child: str = ""

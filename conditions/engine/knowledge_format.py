@@ -389,6 +389,10 @@ class FindingEntry(Entry):
     # What a yes and a no say as a reason on the result page ("You have had a fever").
     statement_yes: Text() = ""
     statement_no: Text() = ""
+    # The same as a parent reads them about their child under 16 ("Your child has had a fever");
+    # empty: the statements above.
+    statement_yes_for_child: Text() = ""
+    statement_no_for_child: Text() = ""
     answer_type: Choice(ANSWER_TYPES) = ANSWER_TYPES[0]
     section: Choice(QUESTIONNAIRE_SECTIONS)
     order: WholeNumber(maximum=32767) = 0

@@ -105,7 +105,8 @@ def test_scoring_may_be_given_in_one_file_only(document):
         (
             lambda d: d["findings"][0].update(sensitivity=0.3),
             "findings[fever].sensitivity: unknown key (expected one of code, question, help_text, "
-            "question_for_child, help_text_for_child, statement_yes, statement_no, answer_type, "
+            "question_for_child, help_text_for_child, statement_yes, statement_no, "
+            "statement_yes_for_child, statement_no_for_child, answer_type, "
             "section, order, min_age, max_age, blocks_self_care, allows_not_sure, follow_up_for, "
             "implies, baseline)",
         ),
