@@ -45,6 +45,7 @@ from conditions.published import (
 from questionnaire import wording
 from questionnaire.answers import engine_mapping
 from questionnaire.models import CompletedAssessment
+from questionnaire.steps import is_child
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +121,10 @@ def _answers(raw: Mapping[str, Any], knowledge_base: KnowledgeBase) -> Answers:
 
 
 def _condition_rows(
-    kept: KeptResult, assessment: Assessment, knowledge_base: KnowledgeBase
+    kept: KeptResult, assessment: Assessment, knowledge_base: KnowledgeBase, *, for_child: bool
 ) -> list[dict[str, Any]]:
-    """The conditions that fit, from the kept ranking, explained by the version's assessment."""
+    """The conditions that fit, from the kept ranking, explained by the version's assessment;
+    the reasons worded for a parent when the person is a child (``for_child``)."""
     thresholds = knowledge_base.result_thresholds
     explained = {ranked.code: ranked for ranked in assessment.conditions.explained}
     rows = []
@@ -145,12 +147,12 @@ def _condition_rows(
                 "form": wording.form_line(form.name, form.description) if form else "",
                 "doctor_checks": condition.doctor_checks,
                 "for": [
-                    wording.statement(reason, knowledge_base)
+                    wording.statement(reason, knowledge_base, for_child=for_child)
                     for reason in reasons
                     if reason.direction == "for"
                 ][:MAX_REASONS_SHOWN],
                 "against": [
-                    wording.statement(reason, knowledge_base)
+                    wording.statement(reason, knowledge_base, for_child=for_child)
                     for reason in reasons
                     if reason.direction == "against"
                 ][:MAX_REASONS_SHOWN],
@@ -223,7 +225,9 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
     reasons, signs = _explanations(result, assessment)
     card = wording.URGENCY_CARDS[result.triage]
     concern_line, concern_list = wording.concern_lines(red_flag_concerns(reasons))
-    conditions = _condition_rows(result, assessment, knowledge_base)
+    age = result.answers.get("age")
+    for_child = is_child(age if isinstance(age, int) else None)
+    conditions = _condition_rows(result, assessment, knowledge_base, for_child=for_child)
     thresholds = knowledge_base.result_thresholds
     other_fits = result.other_causes >= thresholds.fits_probability
     other_words, other_blocks = wording.likelihood(fit_of(result.other_causes, thresholds))

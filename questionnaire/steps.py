@@ -55,8 +55,8 @@ def wording_for(finding: Finding, age: int | None) -> tuple[str, str]:
     """The question and its hint for a person of this age: a parent's wording for a child when
     the curators wrote one (each part on its own), else the adult wording."""
     if is_child(age):
-        question = getattr(finding, "question_for_child", "") or finding.question
-        help_text = getattr(finding, "help_text_for_child", "") or finding.help_text
+        question = finding.question_for_child or finding.question
+        help_text = finding.help_text_for_child or finding.help_text
         return question, help_text
     return finding.question, finding.help_text
 

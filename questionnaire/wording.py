@@ -152,18 +152,36 @@ _DURATION_STATEMENTS = {
 }
 
 
-def statement(reason: Reason, knowledge_base: KnowledgeBase) -> str:
-    """What the person said, as a sentence addressed to them ("You have had a fever").
+_DURATION_STATEMENTS_FOR_CHILD = {
+    DurationBin.UP_TO_2_WEEKS: _("Your child has had the pain for 2 weeks or less"),
+    DurationBin.FROM_2_TO_6_WEEKS: _("Your child has had the pain for between 2 and 6 weeks"),
+    DurationBin.FROM_6_TO_12_WEEKS: _("Your child has had the pain for between 6 and 12 weeks"),
+    DurationBin.FROM_12_WEEKS: _("Your child has had the pain for 12 weeks or more"),
+}
+
+
+def statement(reason: Reason, knowledge_base: KnowledgeBase, *, for_child: bool = False) -> str:
+    """What the person said, as a sentence addressed to them ("You have had a fever"), or to a
+    parent about their child (``for_child``: "Your child has had a fever") where the curators
+    wrote that statement.
 
     A finding without a statement for that answer (a knowledge base published before they were
     written) reads as its question and the answer.
     """
     if reason.finding == DURATION_CODE:
-        return str(_DURATION_STATEMENTS[DurationBin(reason.answer)])
+        durations = _DURATION_STATEMENTS_FOR_CHILD if for_child else _DURATION_STATEMENTS
+        return str(durations[DurationBin(reason.answer)])
     finding = knowledge_base.findings.get(reason.finding)
     if finding is None:
         return reason.finding
-    written = finding.statement_yes if reason.answer is True else finding.statement_no
+    written = ""
+    if for_child:
+        written = (
+            finding.statement_yes_for_child
+            if reason.answer is True
+            else finding.statement_no_for_child
+        )
+    written = written or (finding.statement_yes if reason.answer is True else finding.statement_no)
     if written.strip():
         return written.strip()
     answer = _("Yes") if reason.answer is True else _("No")

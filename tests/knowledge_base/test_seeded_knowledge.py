@@ -50,3 +50,15 @@ def test_every_question_a_child_is_asked_has_a_parents_wording():
         assert "your child" in finding["question_for_child"].lower(), finding["code"]
         # The parent is "you" ("If you did not measure it"); the person with the pain is not.
         assert not ADULT_SUBJECT.search(finding["question_for_child"]), finding["code"]
+
+
+def test_every_statement_a_parent_may_read_about_a_child_is_worded_for_them():
+    """Issue 16: the reasons on a child's result page speak about "your child" too."""
+    findings = knowledge_file.read_knowledge_document(KNOWLEDGE_DIR)["findings"]
+    asked_of_children = [f for f in findings if f["min_age"] is None or f["min_age"] < 16]
+    assert len(asked_of_children) >= 40
+    for finding in asked_of_children:
+        for answer in ("yes", "no"):
+            child = finding[f"statement_{answer}_for_child"]
+            assert "your child" in child.lower(), (finding["code"], answer)
+            assert not ADULT_SUBJECT.search(child), (finding["code"], answer, child)

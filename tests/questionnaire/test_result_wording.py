@@ -112,3 +112,51 @@ def test_the_thresholds_are_validated_with_their_source(seeded_document, change,
     errors = knowledge_file.validate(document)
 
     assert any("result_thresholds" in error and problem in error for error in errors), errors
+
+
+LIMPING_CHILD = {
+    "age": 9,
+    "sex": "male",
+    "duration_weeks": 10,
+    "findings": {
+        "limp": True,
+        "other_joints_swollen": True,
+        "morning_stiffness_over_30min": True,
+        "fever": False,
+        "recent_trauma": False,
+        "pain_knee": True,
+    },
+}
+
+
+def test_a_child_s_reasons_speak_to_the_parent_about_the_child(client, published):
+    from conditions.published import published_knowledge_base
+
+    findings = published_knowledge_base().findings
+    keep_result(client, LIMPING_CHILD)
+
+    text = main_text(client)
+
+    said = [
+        code
+        for code, answer in LIMPING_CHILD["findings"].items()
+        if (findings[code].statement_yes if answer else findings[code].statement_no) in text
+    ]
+    for_child = [
+        code
+        for code, answer in LIMPING_CHILD["findings"].items()
+        if (
+            findings[code].statement_yes_for_child
+            if answer
+            else findings[code].statement_no_for_child
+        )
+        in text
+    ]
+    assert for_child, "no reason about the child on the result page"
+    assert said == []  # no adult statement ("You are walking with a limp") for a child
+
+
+def test_an_adult_s_reasons_stay_addressed_to_them(client, published):
+    keep_result(client, {**LIMPING_CHILD, "age": 30})
+
+    assert "your child" not in main_text(client).lower()
