@@ -48,6 +48,7 @@ from api.validation import (
 from conditions.engine import KnowledgeBase, assess
 from conditions.knowledge_file import read_knowledge_document
 from conditions.published import NoPublishedKnowledgeBase, published_knowledge_base
+from questionnaire.steps import is_child
 from symptomcheck.middleware import RETRY_AFTER_SECONDS
 from symptomcheck.request_limits import request_body
 
@@ -160,8 +161,9 @@ def assessment_create(request: HttpRequest, answers: AnswersIn) -> dict[str, Any
     Nothing is stored: the same answers against the same version always give the same result.
     """
     knowledge_base = published_knowledge_base()
-    assessment = assess(knowledge_base, answers_from_validated(answers, knowledge_base))
-    return assessment_payload(assessment, knowledge_base)
+    person = answers_from_validated(answers, knowledge_base)
+    assessment = assess(knowledge_base, person)
+    return assessment_payload(assessment, knowledge_base, for_child=is_child(person.age))
 
 
 @api.post(

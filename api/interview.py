@@ -12,6 +12,7 @@ from api.presentation import assessment_payload, finding_payload
 from api.schemas import AnswersIn
 from conditions.engine import Answers, KnowledgeBase
 from conditions.engine.interview import next_step
+from questionnaire.steps import is_child
 
 
 def interview_payload(
@@ -29,7 +30,9 @@ def interview_payload(
         "questions": [
             _question(knowledge_base, code, warning_sign=warning) for code in step.questions
         ],
-        "assessment": assessment_payload(step.assessment, knowledge_base),
+        "assessment": assessment_payload(
+            step.assessment, knowledge_base, for_child=is_child(answers.age)
+        ),
     }
 
 

@@ -131,8 +131,11 @@ def condition_payload(condition: Condition) -> dict[str, Any]:
     }
 
 
-def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:
-    """The engine's assessment as plain data, with the disclaimer."""
+def assessment_payload(
+    assessment: Assessment, knowledge_base: KnowledgeBase, *, for_child: bool = False
+) -> dict[str, Any]:
+    """The engine's assessment as plain data, with the disclaimer; the reasons worded for a
+    parent about their child when ``for_child``, as the result page words them."""
     card = wording.URGENCY_CARDS[assessment.triage]
     thresholds = knowledge_base.result_thresholds
     other_words, _blocks = wording.likelihood(fit_of(assessment.other_causes, thresholds))
@@ -166,7 +169,7 @@ def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) ->
         # The engine explains the first conditions and every one that is not negligible; the
         # rest of a very large knowledge base is counted, not listed.
         "conditions": [
-            _ranked_condition(ranked, knowledge_base, fitting.get(ranked.code))
+            _ranked_condition(ranked, knowledge_base, fitting.get(ranked.code), for_child)
             for ranked in assessment.conditions.explained
         ],
         "unlisted_conditions": len(assessment.conditions) - len(assessment.conditions.explained),
@@ -182,7 +185,10 @@ def assessment_payload(assessment: Assessment, knowledge_base: KnowledgeBase) ->
 
 
 def _ranked_condition(
-    ranked: RankedCondition, knowledge_base: KnowledgeBase, fits: FittingCondition | None
+    ranked: RankedCondition,
+    knowledge_base: KnowledgeBase,
+    fits: FittingCondition | None,
+    for_child: bool,
 ) -> dict[str, Any]:
     words, _blocks = wording.likelihood(
         fit_of(ranked.probability, knowledge_base.result_thresholds)
@@ -203,7 +209,7 @@ def _ranked_condition(
                 "answer": reason.answer if isinstance(reason.answer, bool) else str(reason.answer),
                 "direction": str(reason.direction),
                 "likelihood_ratio": reason.likelihood_ratio,
-                "statement": wording.statement(reason, knowledge_base),
+                "statement": wording.statement(reason, knowledge_base, for_child=for_child),
             }
             for reason in (fits.reasons if fits is not None else ())
         ],

@@ -240,3 +240,27 @@ def test_every_reason_for_the_level_is_a_sentence_from_the_wording_module(client
     name = knowledge_base.condition(first).name
     assert by_code[first]["message"] == f"{name} fits your answers best."
     assert by_code["other_causes"]["message"] == "A cause not on this list also fits your answers."
+
+
+def test_a_child_s_reasons_are_worded_for_the_parent_as_on_the_result_page(client):
+    child = {
+        "age": 9,
+        "sex": "male",
+        "duration_weeks": 10,
+        "findings": {"limp": True, "other_joints_swollen": True, "fever": False},
+    }
+    statements = [
+        reason["statement"]
+        for condition in post(client, child).json()["conditions"]
+        for reason in condition["reasons"]
+    ]
+    adult = [
+        reason["statement"]
+        for condition in post(client, {**child, "age": 30}).json()["conditions"]
+        for reason in condition["reasons"]
+    ]
+
+    assert statements
+    assert all("your child" in s.lower() for s in statements), statements
+    assert adult
+    assert not any("your child" in s.lower() for s in adult), adult
