@@ -154,9 +154,10 @@ def kept_listing() -> tuple[list[tuple[str, float]], float, object]:
 
 
 def statements() -> set[str]:
-    """Every statement a reason may be: each finding's for a yes and a no, and the duration's."""
+    """Every statement a reason may be: each finding's for a yes and a no, for everyone and for a
+    child, and the duration's."""
     from conditions.published import published_knowledge_base
-    from questionnaire.wording import _DURATION_STATEMENTS
+    from questionnaire.wording import _DURATION_STATEMENTS, _DURATION_STATEMENTS_FOR_CHILD
 
     knowledge_base = published_knowledge_base()
     written = {
@@ -165,7 +166,14 @@ def statements() -> set[str]:
         for text in (finding.statement_yes, finding.statement_no)
     }
     assert "" not in written, "every finding has its statements"
-    return written | {str(text) for text in _DURATION_STATEMENTS.values()}
+    for_child = {
+        text
+        for finding in knowledge_base.findings.values()
+        for text in (finding.statement_yes_for_child, finding.statement_no_for_child)
+        if text
+    }
+    durations = {*_DURATION_STATEMENTS.values(), *_DURATION_STATEMENTS_FOR_CHILD.values()}
+    return written | for_child | {str(text) for text in durations}
 
 
 def screens(page: Page) -> float:

@@ -101,7 +101,10 @@ def test_the_wording_for_a_child_is_the_parents_when_written_else_the_adults():
     assert wording_for(finding, 15) == ("Does your child have a rash?", "On your skin.")
     assert wording_for(finding, 16) == ("Do you have a rash?", "On your skin.")
     assert wording_for(finding, None) == ("Do you have a rash?", "On your skin.")
-    adult_only = SimpleNamespace(question="Q?", help_text="H.")  # no child fields at all
+    # A knowledge base published before the child fields existed reads them as empty.
+    adult_only = SimpleNamespace(
+        question="Q?", help_text="H.", question_for_child="", help_text_for_child=""
+    )
     assert wording_for(adult_only, 6) == ("Q?", "H.")
 
 
