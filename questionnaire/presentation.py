@@ -257,9 +257,13 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
         "conditions_heading": (
             wording.CONDITIONS_AFTER_CONCERN_HEADING
             if led_by_red_flag
+            else wording.CONDITIONS_HEADING_FOR_CHILD
+            if for_child
             else wording.CONDITIONS_HEADING
         ),
-        "not_a_diagnosis": str(wording.NOT_A_DIAGNOSIS),
+        "not_a_diagnosis": str(
+            wording.NOT_A_DIAGNOSIS_FOR_CHILD if for_child else wording.NOT_A_DIAGNOSIS
+        ),
         "conditions": conditions,
         "nothing_fits": "" if conditions else str(wording.NOTHING_FITS),
         "other_causes": {

@@ -126,6 +126,12 @@ CONDITIONS_HEADING = _("What might be causing your pain")
 NOT_A_DIAGNOSIS = _(
     "This is not a diagnosis: only a professional who examines you can say what causes your pain."
 )
+# The same to a parent about their child.
+CONDITIONS_HEADING_FOR_CHILD = _("What might be causing your child's pain")
+NOT_A_DIAGNOSIS_FOR_CHILD = _(
+    "This is not a diagnosis: only a professional who examines your child can say what causes "
+    "their pain."
+)
 # When a red flag sets the level, the result leads with its concern and the conditions come after
 # it as the rest of the picture, not as the most likely cause.
 CONDITIONS_AFTER_CONCERN_HEADING = _("Other things a doctor will consider")

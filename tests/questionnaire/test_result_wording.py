@@ -154,9 +154,13 @@ def test_a_child_s_reasons_speak_to_the_parent_about_the_child(client, published
     ]
     assert for_child, "no reason about the child on the result page"
     assert said == []  # no adult statement ("You are walking with a limp") for a child
+    assert "What might be causing your child's pain" in text
+    assert "only a professional who examines your child" in text
 
 
 def test_an_adult_s_reasons_stay_addressed_to_them(client, published):
     keep_result(client, {**LIMPING_CHILD, "age": 30})
 
-    assert "your child" not in main_text(client).lower()
+    text = main_text(client)
+    assert "your child" not in text.lower()
+    assert "What might be causing your pain" in text
