@@ -25,6 +25,7 @@ from .answers import Answers
 from .knowledge import DURATION_CODE, FORM_CODE, Condition, KnowledgeBase
 from .people import Population
 from .scoring import (
+    ClassScores,
     DurationBin,
     ScoreTables,
     finding_of_key,
@@ -249,16 +250,7 @@ def assess(knowledge_base: KnowledgeBase, answers: Answers) -> Assessment:
     scores = scored.scores
     other_index = len(knowledge_base.conditions)
     classes = tables.classes
-
-    # Softmax; other_causes is always in, so the top score is finite. map() keeps the loops in C.
-    top_score = max(scores)
-    weights = list(map(math.exp, map(operator.sub, scores, repeat(top_score))))
-    total = math.fsum(weights)
-    probabilities = list(map(operator.truediv, weights, repeat(total)))
-
-    # Candidate indices are in code order and Python's sort is stable (also when reversed):
-    # ties stay in code order, so the ranking is deterministic.
-    order = sorted(scored.named_in, key=probabilities.__getitem__, reverse=True)
+    probabilities, order = _ranked(scored)
     explained = min(EXPLAINED_TOP, len(order))
     while explained < len(order) and probabilities[order[explained]] >= EXPLAINED_MIN_PROBABILITY:
         explained += 1
@@ -315,13 +307,7 @@ def triage_and_leaders(
     rows and explanations: what the interview asks of each answer it considers (tested equal)."""
     tables = knowledge_base.score_tables
     answers = answers.with_follow_ups(tables.follow_ups)
-    scored = score_classes(tables, answers)
-    scores = scored.scores
-    top_score = max(scores)
-    weights = list(map(math.exp, map(operator.sub, scores, repeat(top_score))))
-    total = math.fsum(weights)
-    probabilities = list(map(operator.truediv, weights, repeat(total)))
-    order = sorted(scored.named_in, key=probabilities.__getitem__, reverse=True)
+    probabilities, order = _ranked(score_classes(tables, answers))
     classes = tables.classes
     decision = decide_triage(
         knowledge_base,
@@ -330,6 +316,19 @@ def triage_and_leaders(
         probabilities[len(knowledge_base.conditions)],
     )
     return decision.level, tuple(classes[index].code for index in order[:leaders])
+
+
+def _ranked(scored: ClassScores) -> tuple[list[float], list[int]]:
+    """The posterior of every class, and the named conditions in, most probable first."""
+    scores = scored.scores
+    # Softmax; other_causes is always in, so the top score is finite. map() keeps the loops in C.
+    top_score = max(scores)
+    weights = list(map(math.exp, map(operator.sub, scores, repeat(top_score))))
+    total = math.fsum(weights)
+    probabilities = list(map(operator.truediv, weights, repeat(total)))
+    # Candidate indices are in code order and Python's sort is stable (also when reversed):
+    # ties stay in code order, so the ranking is deterministic.
+    return probabilities, sorted(scored.named_in, key=probabilities.__getitem__, reverse=True)
 
 
 # (sort key, contribution): sorting these pairs orders contributions by |effect|, then code.
