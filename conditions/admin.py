@@ -771,15 +771,8 @@ class DurationEvidenceAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
 
 def evidence_list_display(owner: str) -> tuple[str, ...]:
     """The change-list columns of evidence rows of ``owner`` (their condition or their form)."""
-    return (
-        owner,
-        "finding",
-        "population",
-        "probability",
-        "specificity",
-        "reference",
-        "expert_estimate",
-    )
+    # The spreadsheet's columns, without the note (too long for a list).
+    return (owner, *(column for column in EVIDENCE_COLUMNS if column != "note"))
 
 
 def evidence_fieldsets(owner: str) -> tuple:

@@ -8,16 +8,14 @@ Back, "Change" and a changed answer need no state of their own: a page whose sto
 longer fit the questions now chosen for it is simply asked again.
 
 Pure: the caller says which answers each page holds (``PageAnswers``); nothing here reads the
-session or a form. Each interview step is remembered per snapshot (``_remembered_step``), since
-every request of a person at page k plans pages 1 … k again.
+session or a form. Every request of a person at page k plans pages 1 … k again, so the caller
+keeps the steps worked out so far (``kept``, the wizard's storage) and only new ones are worked out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 
@@ -94,11 +92,11 @@ def interview_plan(
     ``kept`` holds one person's steps between requests (the wizard keeps it with their answers):
     a step found there is not worked out again, and afterwards it holds exactly the steps of this
     plan, so it never grows beyond one entry a page."""
+    kept = {} if kept is None else kept
     used: set[str] = set()
     plan = _plan(knowledge_base, opening, answers_of, policy, kept, used)
-    if kept is not None:
-        for stale in [key for key in kept if key not in used]:
-            del kept[stale]
+    for stale in [key for key in kept if key not in used]:
+        del kept[stale]
     return plan
 
 
@@ -107,7 +105,7 @@ def _plan(
     opening: Answers | None,
     answers_of: PageAnswers,
     policy: InterviewPolicy | None,
-    kept: KeptSteps | None,
+    kept: KeptSteps,
     used: set[str],
 ) -> Plan:
     if opening is None:
@@ -147,13 +145,11 @@ def _kept_step(
     findings: Mapping[str, bool],
     asked: set[str],
     policy: InterviewPolicy | None,
-    kept: KeptSteps | None,
+    kept: KeptSteps,
     used: set[str],
 ) -> _Step:
     """The step for these answers: from ``kept`` (any server process, after a restart too),
-    else from this process's memory, else worked out; ``kept`` then holds only ``used``."""
-    if kept is None:
-        return _remembered_step(knowledge_base, opening, findings, asked, policy)
+    else worked out and added to it."""
     inputs = [
         knowledge_base.version,
         opening.age,
@@ -172,7 +168,7 @@ def _kept_step(
             tuple(questions), bool(should_stop), str(reason), bool(warning_signs), bool(emergency)
         )
     else:
-        step = _remembered_step(knowledge_base, opening, findings, asked, policy)
+        step = _worked_out_step(knowledge_base, opening, findings, asked, policy)
         kept[key] = [
             list(step.questions),
             step.should_stop,
@@ -192,43 +188,13 @@ class _Step:
     emergency: bool
 
 
-# Snapshot id → (the snapshot, held so its id is not reused; its steps, least recently used
-# first). A few snapshots at once: people who started under an older version keep it.
-_steps: OrderedDict[int, tuple[KnowledgeBase, OrderedDict[tuple, _Step]]] = OrderedDict()
-STEPS_KEPT_PER_SNAPSHOT = 4096
-SNAPSHOTS_KEPT = 4
-# The development server answers in threads; gunicorn's workers are processes of their own.
-_steps_lock = threading.Lock()
-
-
-def _remembered_step(
+def _worked_out_step(
     knowledge_base: KnowledgeBase,
     opening: Answers,
     findings: Mapping[str, bool],
     asked: set[str],
     policy: InterviewPolicy | None,
 ) -> _Step:
-    key = (
-        opening.age,
-        str(opening.sex),
-        opening.duration_weeks,
-        tuple(sorted(findings.items())),
-        tuple(sorted(asked)),
-        policy,
-    )
-    with _steps_lock:
-        entry = _steps.get(id(knowledge_base))
-        if entry is None or entry[0] is not knowledge_base:
-            entry = (knowledge_base, OrderedDict())
-            _steps[id(knowledge_base)] = entry
-            while len(_steps) > SNAPSHOTS_KEPT:
-                _steps.popitem(last=False)
-        _steps.move_to_end(id(knowledge_base))
-        remembered = entry[1]
-        found = remembered.get(key)
-        if found is not None:
-            remembered.move_to_end(key)
-            return found
     answers = Answers(
         age=opening.age,
         sex=opening.sex,
@@ -237,15 +203,10 @@ def _remembered_step(
     )
     interview = next_step(knowledge_base, answers, asked, policy)
     assessment = interview.assessment
-    found = _Step(
+    return _Step(
         questions=interview.questions,
         should_stop=interview.should_stop,
         reason=str(interview.reason),
         warning_signs=interview.warning_signs,
         emergency=assessment.triage is Triage.EMERGENCY and bool(assessment.fired_red_flags),
     )
-    with _steps_lock:
-        remembered[key] = found
-        while len(remembered) > STEPS_KEPT_PER_SNAPSHOT:
-            remembered.popitem(last=False)
-    return found

@@ -32,12 +32,19 @@ def stored_size(data: Any) -> int:
 class ChangedOnlySessionStorage(SessionStorage):
     """formtools' session storage, saving the session only when the wizard's state changes."""
 
+    # Counts the changes of the stored answers in this request, so that what is worked out
+    # from them (the wizard's plan) is kept until they change rather than compared each time.
+    answers_revision = 0
+
     def _get_data(self) -> dict[str, Any]:
         return self.request.session[self.prefix]
 
-    # Setting the whole state (init_data, reset) goes through SessionStorage._set_data, which
-    # marks the session as changed.
-    data = property(_get_data, SessionStorage._set_data)
+    def _set_data(self, value: dict[str, Any]) -> None:
+        # Setting the whole state (init_data, reset) marks the session as changed there.
+        self.answers_revision += 1
+        SessionStorage._set_data(self, value)
+
+    data = property(_get_data, _set_data)
 
     def _changed(self) -> None:
         self.request.session.modified = True
@@ -60,6 +67,7 @@ class ChangedOnlySessionStorage(SessionStorage):
         ):
             raise SessionFull("The questionnaire's answers would exceed the session's size limit.")
         self._changed()
+        self.answers_revision += 1
         super().set_step_data(step, cleaned_data)
 
     def set_step_files(self, step: str, files: Any) -> None:

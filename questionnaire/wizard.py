@@ -10,7 +10,6 @@ invalid answer is shown by post / redirect / get, so the browser's Back never as
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -174,7 +173,7 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
     # --- the pages: planned once per state of the stored answers --------------------------------
     # formtools evaluates every step's condition many times a request: the plan is made once for
     # the answers stored, and again only when they change (a POST stores a page).
-    _plan: tuple[str, Plan, dict[str, dict[str, Any]], int | None] | None = None
+    _plan: tuple[object, Plan, dict[str, dict[str, Any]], int | None] | None = None
 
     def plan(self) -> Plan:
         return self._planned()[1]
@@ -186,9 +185,9 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         """The cleaned answers of "About you" and of every page answered, in order."""
         return self._planned()[2]
 
-    def _planned(self) -> tuple[str, Plan, dict[str, dict[str, Any]], int | None]:
-        stored = self.storage.data.get(self.storage.step_data_key) if self.storage else None
-        key = json.dumps(stored, sort_keys=True)
+    def _planned(self) -> tuple[object, Plan, dict[str, dict[str, Any]], int | None]:
+        # The storage counts the changes of the stored answers: planned again after each.
+        key = (id(self.storage), self.storage.answers_revision) if self.storage else None
         if self._plan is None or self._plan[0] != key:
             self._plan = (key, *self._make_plan())
         return self._plan

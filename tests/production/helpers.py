@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.test import Client
@@ -70,6 +72,8 @@ class Walk:
     posted: dict[str, dict[str, Any]] = field(default_factory=dict)
     findings: dict[str, bool] = field(default_factory=dict)
     pages: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # The interview's steps worked out for this walk, kept as the wizard keeps them.
+    kept_steps: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
 
     def about_you(self) -> dict[str, Any]:
         answers: dict[str, Any] = {"age": str(self.age), "sex": self.sex, "side": self.side}
@@ -109,6 +113,7 @@ class Walk:
             published_knowledge_base(),
             opening,
             lambda page: {code: self.answer(page, i, code) for i, code in enumerate(page.codes)},
+            kept=self.kept_steps,
         )
 
     def steps(self) -> list[str]:
@@ -275,3 +280,26 @@ def production_environment(**overrides: str) -> dict[str, str]:
         "HTTPS_ONLY": "1",
         **overrides,
     }
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], output: IO[str]) -> subprocess.Popen:
+    """gunicorn as deployed (symptomcheck/gunicorn.conf.py) with ``env``, output to ``output``."""
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "symptomcheck/gunicorn.conf.py",
+            "symptomcheck.wsgi",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from symptomcheck.database import (
     read_process_list,
     write_process_list,
 )
-from tests.production.helpers import PROJECT_DIR
+from tests.production.helpers import PROJECT_DIR, free_port, start_gunicorn
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="the embedded server's Unix-socket set-up is tested on POSIX"
@@ -226,12 +225,6 @@ def test_importing_the_settings_never_touches_a_hung_embedded_server(data_dir):
     assert float(seconds) < 5.0, probe.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def status_of(url: str) -> int | None:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -246,22 +239,14 @@ def test_a_killed_server_is_started_again_by_the_running_app(data_dir, tmp_path)
     port = free_port()
     health = f"http://127.0.0.1:{port}/health/"
     log = (tmp_path / "gunicorn.log").open("w")
-    app = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "symptomcheck/gunicorn.conf.py",
-            "symptomcheck.wsgi",
-        ],
-        cwd=PROJECT_DIR,
-        env={
+    app = start_gunicorn(
+        {
             **environment(data_dir),
             "BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": "1",
             "RUNTIME_DIR": str(tmp_path / "var"),
         },
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log,
     )
     try:
         # The worker's first connection starts the embedded server (nothing else started it).

@@ -16,9 +16,7 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -32,10 +30,11 @@ import pytest
 
 from tests.production.helpers import (
     FINISHED,
-    PROJECT_DIR,
     Walk,
     database_url,
+    free_port,
     random_secret_key,
+    start_gunicorn,
     step_data,
 )
 
@@ -73,12 +72,6 @@ def redis_server_executable() -> str:
         "apt-get install redis-server; macOS: brew install redis) and run the tests again.",
         pytrace=False,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -175,23 +168,15 @@ def two_servers(redis_url, published_committed, tmp_path) -> Iterator[list[AppSe
             runtime.mkdir()
             log = tmp_path / f"gunicorn-{name}.log"
             with log.open("w") as output:
-                process = subprocess.Popen(
-                    [
-                        str(Path(sys.executable).parent / "gunicorn"),
-                        "-c",
-                        "symptomcheck/gunicorn.conf.py",
-                        "symptomcheck.wsgi",
-                    ],
-                    cwd=PROJECT_DIR,
-                    env={
+                process = start_gunicorn(
+                    {
                         **os.environ,
                         **shared,
                         "BIND": f"127.0.0.1:{port}",
                         "RUNTIME_DIR": str(runtime),
                         "CACHE_DIR": str(runtime / "cache"),
                     },
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
+                    output,
                 )
             servers.append(AppServer(f"http://127.0.0.1:{port}", runtime, process, log))
         for server in servers:

@@ -3,8 +3,6 @@ their next request plans their pages without working the earlier steps out again
 
 from __future__ import annotations
 
-import pytest
-
 from conditions.engine import Answers, Sex
 from conditions.published import published_knowledge_base
 from questionnaire import interview_pages
@@ -26,15 +24,7 @@ def answered(pages: int):
     return answers_of
 
 
-@pytest.fixture
-def forgetful(monkeypatch):
-    """A fresh server process: it remembers no step of its own."""
-    monkeypatch.setattr(interview_pages, "_steps", type(interview_pages._steps)())
-
-
-def test_a_process_that_never_saw_the_person_works_out_no_step_already_kept(
-    published, forgetful, monkeypatch
-):
+def test_a_process_that_never_saw_the_person_works_out_no_step_already_kept(published, monkeypatch):
     knowledge_base = published_knowledge_base()
     kept: dict = {}
     first = interview_plan(knowledge_base, OPENING, answered(3), kept=kept)
@@ -43,14 +33,13 @@ def test_a_process_that_never_saw_the_person_works_out_no_step_already_kept(
     def no_engine(*args, **kwargs):
         raise AssertionError("a kept step was worked out again")
 
-    monkeypatch.setattr(interview_pages, "_steps", type(interview_pages._steps)())
     monkeypatch.setattr(interview_pages, "next_step", no_engine)
     again = interview_plan(knowledge_base, OPENING, answered(3), kept=kept)
 
     assert again == first
 
 
-def test_the_kept_steps_are_only_those_of_the_current_plan(published, forgetful):
+def test_the_kept_steps_are_only_those_of_the_current_plan(published):
     knowledge_base = published_knowledge_base()
     kept: dict = {}
     interview_plan(knowledge_base, OPENING, answered(5), kept=kept)
@@ -71,7 +60,7 @@ def test_the_kept_steps_are_only_those_of_the_current_plan(published, forgetful)
     assert set(kept) & set(longer) == set(first_page)  # only page 1's step is still the same
 
 
-def test_the_same_plan_with_or_without_kept_steps(published, forgetful):
+def test_the_same_plan_with_or_without_kept_steps(published):
     knowledge_base = published_knowledge_base()
     assert interview_plan(knowledge_base, OPENING, answered(6), kept={}) == interview_plan(
         knowledge_base, OPENING, answered(6)
