@@ -615,6 +615,7 @@ class ScoringPolicyAdmin(SourceReviewAdminMixin, DraftHistoryAdmin):
                     "interview_min_questions",
                     "interview_max_questions",
                     "interview_page_size",
+                    "interview_warning_page_size",
                     "interview_page_share",
                     "interview_not_sure_share",
                     "interview_reference",

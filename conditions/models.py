@@ -405,6 +405,11 @@ class ScoringPolicy(models.Model):
     interview_page_size = models.PositiveSmallIntegerField(
         "questions on a page, at most", default=4
     )
+    interview_warning_page_size = models.PositiveSmallIntegerField(
+        "warning signs on a page, at most",
+        default=6,
+        help_text="The warning signs are asked first, together, on pages of up to this many.",
+    )
     interview_page_share = models.FloatField(
         "others on a page are worth at least",
         default=0.5,
@@ -483,7 +488,8 @@ class ScoringPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(interview_min_questions__lte=F("interview_max_questions"))
                 & Q(interview_max_questions__gte=1)
-                & Q(interview_page_size__gte=1),
+                & Q(interview_page_size__gte=1)
+                & Q(interview_warning_page_size__gte=1),
                 name="scoringpolicy_interview_questions_in_order",
                 violation_error_message=(
                     "The interview asks at least one question and at most as many as its maximum, "

@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 
+from conditions.choices import QuestionnaireSection
 from conditions.engine import Answers, KnowledgeBase, Triage
 from conditions.engine.interview import InterviewPolicy, StopReason, next_step
 
@@ -119,7 +120,12 @@ def _plan(
         count = ABOUT_YOU_QUESTIONS + len(asked)
         if step.emergency or step.should_stop:
             return Plan(tuple(pages), len(pages), True, step.emergency, step.reason, count)
-        section = knowledge_base.findings[step.questions[0]].section
+        # Warning signs are one topic, whichever sections their questions come from.
+        section = (
+            QuestionnaireSection.WARNING_SIGNS.value
+            if step.warning_signs
+            else knowledge_base.findings[step.questions[0]].section
+        )
         page = Page(page_step(number), number, step.questions, section, step.warning_signs)
         pages.append(page)
         given = answers_of(page)

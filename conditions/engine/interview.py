@@ -2,10 +2,16 @@
 
 A pure function over the engine (shared/adaptive-interview.md §5):
 
-1. *Warning signs first.* Every finding of a red-flag rule that could still fire and would make
-   the level more urgent than the one decided so far is asked before anything else, and the
-   interview never stops while one is unasked. A "not sure" that has a follow-up (a temperature →
-   "do you feel hot or shivery?") is followed up at once.
+1. *Warning signs first.* The red-flag rules that could still fire and would make the level more
+   urgent than the one decided so far are asked about before anything else, on one page of up
+   to ``warning_page_size``, and the interview never stops while one is open. A rule is closed by
+   one "no" to a finding it requires, so each open rule first asks one of those (the fewest that
+   cover every open rule: a temperature, a fall, numbness, a cancer); its other findings ("can
+   you put weight on it?", night pain, weight loss) come on the next page only if that answer
+   left it open ("yes" or "not sure"). An adult with no warning sign answers four of them on one
+   page, not seven on three; one who fell is asked on the next page whether they can put weight
+   on the leg. A "not sure" that has a follow-up (a temperature → "do you feel hot or
+   shivery?") is followed up at once, on its own page.
 2. *Then the most useful question*: the finding with the largest expected information gain over
    the engine's current posterior, on the conditions plus on the urgency levels they bring
    (U = EIG(conditions) + EIG(urgency), in bits, each answer weighted by how often people with
@@ -155,25 +161,46 @@ def _pending_warning_signs(
     assessment: Assessment,
     candidates: list[str],
 ) -> set[str]:
-    """Unasked findings of the rules that could still fire and would raise the level."""
+    """The warning signs to ask now, among the rules that could still fire and would raise the
+    level: the fewest findings whose one "no" closes each rule (greedy cover: the finding most
+    open rules require, ties in questionnaire order), and every "any of" finding of a rule that
+    has only those left (all of them must be "no" to close it). A rule's other findings come
+    on a later page, only if the answer left it open."""
     askable = set(candidates)
-    pending: set[str] = set()
+    to_close: list[frozenset[str]] = []  # per open rule, a "no" to any one of these closes it
+    signs: set[str] = set()
     for rule in knowledge_base.red_flag_rules:
         if not rule.urgency.is_more_urgent_than(assessment.triage):
             continue
-        pending.update(code for code in unanswered_findings(rule, answers) if code in askable)
-    return pending
+        open_findings = [code for code in unanswered_findings(rule, answers) if code in askable]
+        required = frozenset(
+            code
+            for code in open_findings
+            if code in rule.requires_present or code in rule.requires_absent
+        )
+        if required:
+            to_close.append(required)
+        else:
+            signs.update(open_findings)
+    to_close = [required for required in to_close if not required & signs]
+    while to_close:
+        counts: dict[str, int] = {}
+        for required in to_close:
+            for code in required:
+                counts[code] = counts.get(code, 0) + 1
+        gate = min(counts, key=lambda code: (-counts[code], _order(knowledge_base.findings[code])))
+        signs.add(gate)
+        to_close = [required for required in to_close if gate not in required]
+    return signs
 
 
 def _first_page(
     knowledge_base: KnowledgeBase, ordered: Sequence[str], policy: InterviewPolicy
 ) -> list[str]:
-    """The first ``page_size`` of ``ordered``, from the section of the first."""
+    """The warning page: a follow-up on its own, else the first ``warning_page_size`` signs."""
     if ordered[0] in knowledge_base.follow_ups.values():
         return [ordered[0]]  # a follow-up is asked on its own, straight after the question
-    section = knowledge_base.findings[ordered[0]].section
-    same = [code for code in ordered if knowledge_base.findings[code].section == section]
-    return same[: max(policy.page_size, 1)]
+    return list(ordered[: max(policy.warning_page_size, 1)])
 
 
 def _page(

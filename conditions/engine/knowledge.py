@@ -207,6 +207,7 @@ class InterviewPolicy:
     min_questions: int = _INTERVIEW.min_questions  # the opening questions included
     max_questions: int = _INTERVIEW.max_questions  # the opening questions included
     page_size: int = _INTERVIEW.page_size
+    warning_page_size: int = _INTERVIEW.warning_page_size  # the warning signs' page
     # Others on the page are worth at least this share of the best question's gain.
     page_share: float = _INTERVIEW.page_share
     # How often a person cannot answer an ordinary question ("not sure"); it scales the gain.

@@ -117,7 +117,11 @@ def _interview_policy(entry: Mapping[str, Any] | None) -> InterviewPolicy:
     if entry is None:
         return InterviewPolicy()
     policy = InterviewPolicy(
-        **{name: type(getattr(InterviewPolicy(), name))(entry[name]) for name in _POLICY_FIELDS}
+        **{
+            name: type(getattr(InterviewPolicy(), name))(entry[name])
+            for name in _POLICY_FIELDS
+            if name in entry  # a document published before a figure was data has the default
+        }
     )
     if not (
         0.0 <= policy.stop_top_probability <= 1.0
@@ -125,10 +129,11 @@ def _interview_policy(entry: Mapping[str, Any] | None) -> InterviewPolicy:
         and policy.max_questions > 0
         and policy.min_questions <= policy.max_questions
         and policy.page_size >= 1
+        and policy.warning_page_size >= 1
     ):
         raise ValueError(
             "interview: 0 ≤ stop_top_probability ≤ 1, stop_top_ratio ≥ 1, "
-            "min_questions ≤ max_questions and page_size ≥ 1"
+            "min_questions ≤ max_questions, page_size ≥ 1 and warning_page_size ≥ 1"
         )
     return policy
 

@@ -307,6 +307,8 @@ class InterviewFigures(Entry):
     min_questions: WholeNumber(maximum=500)
     max_questions: WholeNumber(minimum=1, maximum=500)
     page_size: WholeNumber(minimum=1, maximum=12)
+    # Warning signs are one topic, asked together (a document written before this had none).
+    warning_page_size: WholeNumber(minimum=1, maximum=12) = 6
     page_share: Probability(exclusive=False)
     not_sure_share: Probability(exclusive=False)
 
@@ -320,6 +322,7 @@ DEFAULT_INTERVIEW = InterviewFigures(
     min_questions=8,
     max_questions=23,
     page_size=4,
+    warning_page_size=6,
     page_share=0.5,
     not_sure_share=0.1,
     reference=None,

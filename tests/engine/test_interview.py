@@ -42,6 +42,47 @@ def test_the_same_answers_give_the_same_questions(seeded_knowledge_base):
     assert first.questions == again.questions
 
 
+# For a 38-year-old, one "no" to each of these closes every warning-sign rule that could raise
+# the level: a temperature, a fall, numbness of the saddle, a cancer.
+ADULT_GATES = ("fever", "recent_trauma", "saddle_numbness_or_bladder_change", "history_of_cancer")
+
+
+def test_an_adult_is_asked_one_finding_per_warning_sign_first_on_one_page(seeded_knowledge_base):
+    adult = answers(age=38, sex="female", duration_weeks=8)
+    step = next_step(seeded_knowledge_base, adult, asked=())
+    assert step.warning_signs
+    assert sorted(step.questions) == sorted(ADULT_GATES)  # across sections, one page
+
+
+def test_no_warning_sign_closes_them_all_after_one_page(seeded_knowledge_base):
+    adult = answers(age=38, sex="female", duration_weeks=8, **dict.fromkeys(ADULT_GATES, False))
+    step = next_step(seeded_knowledge_base, adult, asked=ADULT_GATES)
+    assert not step.warning_signs  # not "can you bear weight?", night pain or weight loss
+    assert not {"unable_to_bear_weight", "night_pain", "weight_loss"} & set(step.questions)
+
+
+def test_a_warning_sign_left_open_asks_the_rest_of_its_rule_next(seeded_knowledge_base):
+    not_sure_of_cancer = answers(
+        age=38,
+        sex="female",
+        duration_weeks=8,
+        fever=False,
+        recent_trauma=True,
+        saddle_numbness_or_bladder_change=False,
+    )
+    step = next_step(seeded_knowledge_base, not_sure_of_cancer, asked=ADULT_GATES)
+    assert step.warning_signs
+    # A fall: can you bear weight? A cancer not ruled out: night pain, weight loss.
+    assert set(step.questions) == {"unable_to_bear_weight", "night_pain", "weight_loss"}
+
+
+def test_a_warning_page_holds_at_most_its_size(seeded_knowledge_base):
+    small = InterviewPolicy(warning_page_size=2)
+    step = next_step(seeded_knowledge_base, answers(age=70, duration_weeks=8), (), small)
+    assert step.warning_signs
+    assert len(step.questions) == 2
+
+
 def test_a_not_sure_temperature_is_followed_up_at_once(seeded_knowledge_base):
     step = next_step(seeded_knowledge_base, answers(age=40, duration_weeks=1), asked={"fever"})
     assert step.questions[0] == "feels_hot_or_shivery"
@@ -67,7 +108,8 @@ def test_it_never_stops_with_a_warning_sign_unasked_even_past_its_maximum(seeded
         seeded_knowledge_base, answers(age=85, duration_weeks=0), asked=(), policy=tiny
     )
     assert not step.should_stop
-    assert "recent_trauma" in step.questions
+    # Both emergencies open at 85 (a broken hip, an infected joint) need it: one "no" closes both.
+    assert "unable_to_bear_weight" in step.questions
 
 
 def test_it_stops_at_its_maximum_once_the_warning_signs_are_answered(seeded_knowledge_base):
@@ -143,15 +185,28 @@ def test_the_interview_s_figures_are_the_scoring_policy_s(seeded_document):
     from conditions.engine import knowledge_base_from_document
 
     document = deepcopy(seeded_document)
-    document["scoring"]["interview"].update(max_questions=9, page_size=2)
+    document["scoring"]["interview"].update(max_questions=9, page_size=2, warning_page_size=2)
     short = knowledge_base_from_document(document, version=0)
-    assert (short.interview_policy.max_questions, short.interview_policy.page_size) == (9, 2)
+    policy = short.interview_policy
+    assert (policy.max_questions, policy.page_size, policy.warning_page_size) == (9, 2, 2)
 
     person = answers(age=45, sex="female", duration_weeks=8, fever=False, recent_trauma=False)
     _final, pages, _reason = simulate(short, person)
     assert all(len(page) <= 2 for page in pages)
     warning_signs = sum(len(page) for page in pages if set(page) <= WARNING_SIGNS)
     assert short.interview_policy.opening_questions + sum(map(len, pages)) <= 9 + warning_signs
+
+
+def test_a_version_published_before_the_warning_page_size_gets_its_default(seeded_document):
+    from copy import deepcopy
+
+    from conditions.engine import knowledge_base_from_document
+
+    document = deepcopy(seeded_document)
+    del document["scoring"]["interview"]["warning_page_size"]
+    document["scoring"]["interview"]["max_questions"] = 30
+    policy = knowledge_base_from_document(document, version=0).interview_policy
+    assert (policy.warning_page_size, policy.max_questions) == (6, 30)
 
 
 def test_a_version_published_before_the_interview_figures_gets_the_defaults(seeded_document):

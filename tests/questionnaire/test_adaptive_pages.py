@@ -67,13 +67,15 @@ def test_warning_signs_come_first_on_one_page_of_their_own(published):
 
 def test_an_emergency_answer_stops_at_once(client, published):
     walk = fresh(EMERGENCY)
-    assert walk.steps() == ["about_you", "questions_1"]  # no check answers, no more pages
+    # Can she put weight on the leg (what both emergencies open at 80 need), then did she fall:
+    # no check answers, no more pages.
+    assert walk.steps() == ["about_you", "questions_1", "questions_2"]
     walk_to_result(client, walk)
 
     kept = CompletedAssessment.objects.get()
     assert kept.interrupted
     assert kept.result["triage"] == "emergency"
-    assert len(walk.pages) == 1
+    assert len(walk.pages) == 2
 
 
 def test_a_child_is_asked_only_questions_for_its_age_in_a_parents_words(published):
