@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from conditions.choices import QuestionnaireSection
 from conditions.engine import (
     Answers,
     AnswersError,
@@ -172,19 +171,11 @@ def red_flag_concerns(reasons: Iterable[TriageReason]) -> list[str]:
 
 
 def _unanswered_questions(findings: Iterable[str], knowledge_base: KnowledgeBase) -> list[str]:
-    """The questions behind unanswered findings; the places as one "Where it hurts"."""
+    """The questions behind unanswered findings (a code the knowledge base does not know as is)."""
     questions: list[str] = []
-    places: list[str] = []
     for code in findings:
         finding = knowledge_base.findings.get(code)
-        if finding is None:
-            questions.append(code)
-        elif finding.section == QuestionnaireSection.WHERE_IT_HURTS:
-            places.append(finding.question)
-        else:
-            questions.append(finding.question)
-    if places:
-        questions.append(wording.where_it_hurts(places))
+        questions.append(code if finding is None else finding.question)
     return questions
 
 

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from conditions.choices import QuestionnaireSection
 from conditions.engine import (
     Answers,
     Assessment,
@@ -59,7 +58,6 @@ RETURN_TO_CHECK = "return-to-check"
 # The knowledge-base version the questionnaire started under, and whether it had to be replaced.
 VERSION_KEY = "knowledge_base_version"
 VERSION_REPLACED_KEY = "knowledge_base_version_replaced"
-WHERE_IT_HURTS = QuestionnaireSection.WHERE_IT_HURTS.value
 # An invalid POST's answers, kept for the GET it redirects to (post / redirect / get).
 POSTED_KEY = "posted"
 # The interview's steps for this person's answers so far (questionnaire.interview_pages).
@@ -357,8 +355,6 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             # No "of N": how many pages there will be depends on the answers.
             page_number=None if step == CHECK_ANSWERS else self.steps.step1,
             is_warning_signs=page is not None and page.warning_signs,
-            # Its questions are places ("Buttock"): the page asks the question once above them.
-            is_where_it_hurts=page is not None and page.section == WHERE_IT_HURTS,
             is_check_answers=step == CHECK_ANSWERS,
             parent_note=PARENT_NOTE if step == ABOUT_YOU else "",
             shared_questions_key=shared_questions_key(step, form),

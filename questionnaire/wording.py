@@ -287,10 +287,6 @@ def unanswered_sign_message(message: str, card: UrgencyCard) -> str:
     )
 
 
-def where_it_hurts(places: list[str]) -> str:
-    return str(_("Where it hurts: %(places)s") % {"places": "; ".join(places)})
-
-
 def form_line(name: str, description: str) -> str:
     """The form of a condition that fits the answers best (one of its distinct forms)."""
     line = str(_("The form that fits your answers best: %(name)s.") % {"name": name})
