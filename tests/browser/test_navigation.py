@@ -39,7 +39,7 @@ def test_back_keeps_the_answers_of_the_page_you_leave_and_of_the_page_you_return
     expect(page).to_have_url(re.compile(r"/check/questions_1/$"))
     expect(radio(page, "recent_trauma", "yes")).to_be_checked()
     expect(radio(page, "fever", "no")).to_be_checked()
-    expect(radio(page, "unable_to_bear_weight", "no")).not_to_be_checked()
+    expect(radio(page, "saddle_numbness_or_bladder_change", "no")).not_to_be_checked()
 
     answer_findings(page)
     press_continue(page)

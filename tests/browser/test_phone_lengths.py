@@ -22,8 +22,9 @@ from tests.browser.helpers import (
     start,
 )
 
-# A long walk: "not sure" to having a temperature brings its follow-up, and the yes answers make
-# the conditions and their reasons many, so the interview asks close to its maximum.
+# A long walk: "not sure" to having a temperature brings its follow-up, "not sure" to a cancer
+# leaves its warning signs open (night pain, weight loss), and the yes answers make the
+# conditions and their reasons many, so the interview asks close to its maximum.
 YES = {
     "pain_worse_with_rest",
     "morning_stiffness_over_30min",
@@ -37,7 +38,7 @@ YES = {
     "pain_groin",
     "pain_buttock",
 }
-NOT_SURE = {"fever"}
+NOT_SURE = {"fever", "history_of_cancer"}
 MAX_CHECK_ANSWERS_SCREENS = 4
 # The summary holds every answer (about 2.9 screens for this walk) and the conditions that fit
 # with their reasons (likelihood and reasons only; what each condition is stays on the result

@@ -74,7 +74,9 @@ def test_an_emergency_interrupts_the_questions_after_the_warning_signs(page: Pag
     audit(page, "result")
     figures.result = "emergency"
     figures.save()
-    assert figures.question_pages == 2  # About you and the warning signs, then it stopped
+    # About you, the warning signs, then whether she fell (both emergencies open at 80 need
+    # "can you put weight on it?", asked first): then it stopped.
+    assert figures.question_pages == 3
     audit.assert_no_violations()
 
 
