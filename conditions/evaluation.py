@@ -21,10 +21,16 @@ the expected one, as ``evaluate`` does, so an emergency caught only by a named s
 as under-triage; under-triage is *caused* by "not sure" when the vignette as answered is not
 under-triaged (a vignette under-triaged as answered would otherwise count once per finding).
 Vignettes that cannot be assessed are skipped (``evaluate`` reports them).
+
+What a vignette does not state is "not sure" (``Unstated.NOT_SURE``, the default); with
+``Unstated.NO`` it is "no" to every question the person would be asked (within its age gates;
+a follow-up is asked only after a "not sure"), for the full questionnaire and the interview
+alike: the person who knows their answers (adaptive-interview.md §5's variant).
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import statistics
 from collections.abc import Mapping, Sequence
@@ -40,14 +46,28 @@ from conditions.engine import (
     answers_from_mapping,
     assess,
 )
-from conditions.engine.answers import UNKNOWN_FINDING_MESSAGE
-from conditions.engine.interview import InterviewPolicy, simulate
+from conditions.engine.answers import UNKNOWN_FINDING_MESSAGE, Answers
+from conditions.engine.interview import InterviewPolicy, askable_findings, simulate
 
 TOP_N = 3
 # The share of cases whose expected condition is at least this likely: the scoring policy's
 # plausible_probability of the seeded knowledge base (10%), fixed here so that figures stay
 # comparable across versions whatever a curator sets.
 PLAUSIBLE_FOR_CALIBRATION = 0.10
+
+
+class Unstated(enum.StrEnum):
+    """How the simulated person answers what a vignette does not state."""
+
+    NOT_SURE = "not-sure"
+    NO = "no"
+
+
+def with_unstated_as_no(knowledge_base: KnowledgeBase, answers: Answers) -> Answers:
+    """``answers`` with "no" to every question the questionnaire would ask this person that they
+    do not answer (findings within their age gates, follow-ups excepted)."""
+    unstated = askable_findings(knowledge_base, answers, frozenset(answers.findings))
+    return replace(answers, findings={**dict.fromkeys(unstated, False), **answers.findings})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +139,7 @@ class EvaluationReport:
     # With the adaptive interview: questions asked per case (None for the full questionnaire).
     questions_median: float | None = None
     questions_p90: float | None = None
+    unstated: Unstated = Unstated.NOT_SURE
 
     @property
     def under_triage_rate(self) -> float:
@@ -136,14 +157,17 @@ def evaluate(
     vignettes: Sequence[Mapping[str, Any]],
     *,
     interview: InterviewPolicy | None = None,
+    unstated: Unstated = Unstated.NOT_SURE,
 ) -> EvaluationReport:
     """Assess every vignette and compare with its expected top condition and triage level.
 
     With ``interview``, each vignette is a simulated person going through the adaptive
-    interview (``interview.simulate``: answers from the vignette, "not sure" to what it does not
-    state), and the questions asked are counted.
+    interview (``interview.simulate``: answers from the vignette, ``unstated`` to what it does
+    not state), and the questions asked are counted.
     """
-    results = tuple(_evaluate_one(knowledge_base, vignette, interview) for vignette in vignettes)
+    results = tuple(
+        _evaluate_one(knowledge_base, vignette, interview, unstated) for vignette in vignettes
+    )
     asked = sorted(r.questions for r in results if r.questions is not None)
     cases = len(results)
 
@@ -176,6 +200,7 @@ def evaluate(
         ),
         questions_median=statistics.median(asked) if asked else None,
         questions_p90=_nearest_rank(asked, 0.9) if asked else None,
+        unstated=unstated,
     )
 
 
@@ -192,6 +217,7 @@ def _evaluate_one(
     knowledge_base: KnowledgeBase,
     vignette: Mapping[str, Any],
     interview: InterviewPolicy | None = None,
+    unstated: Unstated = Unstated.NOT_SURE,
 ) -> VignetteResult:
     case_id = str(vignette.get("id", "?"))
     expected_top = str(vignette.get("expected_top", ""))
@@ -236,6 +262,8 @@ def _evaluate_one(
             unknown_codes=tuple(unknown),
         )
 
+    if unstated is Unstated.NO:
+        answers = with_unstated_as_no(knowledge_base, answers)
     questions = None
     if interview is None:
         assessment = assess(knowledge_base, answers)
@@ -293,7 +321,8 @@ def report_lines(report: EvaluationReport) -> list[str]:
             lines.append(f"{'':<10} unknown codes: {', '.join(result.unknown_codes)}")
     lines += [
         "",
-        f"cases {report.cases}, errors {report.errors}",
+        f"cases {report.cases}, errors {report.errors}"
+        + ("; unstated answers: no" if report.unstated is Unstated.NO else ""),
         f"top-1 {report.top1:.1%} (expected or acceptable first: {report.top1_acceptable:.1%})",
         f"top-3 {report.top3:.1%}",
         f"triage exact {report.triage_exact:.1%}",
@@ -340,6 +369,7 @@ def report_as_dict(report: EvaluationReport) -> dict[str, Any]:
             "expected_at_least_plausible": report.expected_at_least_plausible,
             "questions_median": report.questions_median,
             "questions_p90": report.questions_p90,
+            "unstated": str(report.unstated),
             "triage_by_level": {
                 str(level): {"cases": totals.cases, "exact": totals.exact}
                 for level, totals in report.triage_by_level.items()

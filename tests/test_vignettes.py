@@ -17,7 +17,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conditions.engine import Triage, knowledge_base_from_document
-from conditions.evaluation import EvaluationReport, evaluate
+from conditions.evaluation import EvaluationReport, Unstated, evaluate
 from conditions.knowledge_file import read_knowledge_document
 from tests.conftest import PROJECT_DIR
 
@@ -168,6 +168,67 @@ def test_the_development_set_covers_every_condition_level_and_child_age_band(kno
     ages = [vignette["answers"]["age"] for vignette in vignettes]
     per_band = {band: sum(band[0] <= age <= band[1] for age in ages) for band in CHILD_AGE_BANDS}
     assert {band: count for band, count in per_band.items() if count < 3} == {}
+
+
+# The adaptive interview on the same sets (issue 16): the simulated person answers from the
+# vignette and is "not sure" of what it does not state.
+
+
+@pytest.fixture(scope="module", params=VIGNETTE_SETS, ids=lambda vignette_set: vignette_set.name)
+def interviewed(request, knowledge_base) -> tuple[EvaluationReport, EvaluationReport]:
+    """(the full questionnaire, the interview) on one set."""
+    vignettes = read_vignettes(request.param.path)
+    return (
+        evaluate(knowledge_base, vignettes),
+        evaluate(knowledge_base, vignettes, interview=knowledge_base.interview_policy),
+    )
+
+
+def test_the_interview_misses_no_emergency_and_adds_no_under_triage(interviewed):
+    full, interview = interviewed
+    assert interview.emergency_missed == 0, misses(interview, lambda r: r.emergency_missed)
+    under = {result.id for result in interview.results if result.under_triage}
+    assert under <= {result.id for result in full.results if result.under_triage}, misses(
+        interview, lambda result: result.under_triage
+    )
+
+
+def test_the_interview_gives_the_exact_level_as_often_as_the_questionnaire(interviewed):
+    full, interview = interviewed
+    assert interview.triage_exact >= full.triage_exact, misses(
+        interview, lambda result: not result.triage_ok
+    )
+
+
+def test_a_person_who_knows_their_answers_is_asked_fewer_questions(knowledge_base):
+    """Answering "no" rather than "not sure" closes warning signs and settles the ranking."""
+    vignettes = read_vignettes(DEVELOPMENT_VIGNETTES)
+    policy = knowledge_base.interview_policy
+    unsure = evaluate(knowledge_base, vignettes, interview=policy)
+    knowing = evaluate(knowledge_base, vignettes, interview=policy, unstated=Unstated.NO)
+    assert knowing.questions_median < unsure.questions_median
+
+
+@pytest.mark.django_db
+def test_the_command_measures_the_interview_with_the_unstated_answered_no():
+    output = StringIO()
+    call_command(
+        "evaluate_vignettes",
+        str(DEVELOPMENT_VIGNETTES),
+        "--knowledge",
+        "knowledge",
+        "--interview",
+        "--unstated",
+        "no",
+        "--json",
+        stdout=output,
+        stderr=StringIO(),
+    )
+    text = output.getvalue()
+    totals = json.loads(text.strip().splitlines()[-1])
+    assert totals["unstated"] == "no"
+    assert 0 < totals["questions_median"] <= totals["questions_p90"]
+    assert "unstated answers: no" in text
 
 
 @pytest.mark.django_db

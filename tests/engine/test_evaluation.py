@@ -10,6 +10,7 @@ from conditions.evaluation import (
     report_lines,
     robustness_as_dict,
     robustness_lines,
+    with_unstated_as_no,
 )
 
 from .kb_documents import hip_document, knowledge_base
@@ -325,3 +326,28 @@ def test_an_overconfident_wrong_first_condition_scores_worse_than_a_hesitant_one
     assert hesitant.results[0].top1_brier == pytest.approx(
         hesitant.results[0].given_probabilities[0] ** 2
     )
+
+
+# The person who knows their answers (--unstated no).
+
+
+def test_unstated_answers_are_no_to_every_question_the_person_would_be_asked(
+    seeded_knowledge_base,
+):
+    from conditions.engine import Answers
+
+    child = Answers(age=8, sex="male", duration_weeks=2, findings={"limp": True})
+    answered = with_unstated_as_no(seeded_knowledge_base, child).findings
+    assert answered["limp"] is True  # what is stated stays
+    assert answered["fever"] is False
+    assert "alcohol_excess" not in answered  # never asked of a child
+    assert "feels_hot_or_shivery" not in answered  # a follow-up, asked only after "not sure"
+    follow_ups = set(seeded_knowledge_base.follow_ups.values())
+    asked_of_an_8_year_old = {
+        code
+        for code, finding in seeded_knowledge_base.findings.items()
+        if code not in follow_ups
+        and (finding.min_age is None or finding.min_age <= 8)
+        and (finding.max_age is None or finding.max_age >= 8)
+    }
+    assert set(answered) == asked_of_an_8_year_old

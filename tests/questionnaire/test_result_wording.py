@@ -57,7 +57,7 @@ def test_months_of_outer_hip_pain_get_no_stray_or_ill_fitting_line(client, publi
     assert listed(client) == ["trochanteric_bursitis"]
     assert "Cancer affecting the hip" not in text
     assert "The pain is on the outer side of your hip" in text
-    assert "Does it hurt on the outer side of your hip?" not in text  # the question, not a statement
+    assert "Does it hurt on the outer side of your hip?" not in text  # a question, no statement
 
 
 def test_recent_pain_is_told_to_come_back_if_not_better_within_2_weeks(client, published):

@@ -6,8 +6,12 @@ patients see; ``--knowledge DIR`` measures a knowledge file or folder instead, b
 loaded or published. With ``--json`` the last line of the output is one JSON object with the
 totals (``cases``, ``top1``, ``top3``, ``triage_exact``, ``under_triage``, ``over_triage``,
 ``brier_top1`` and ``expected_at_least_plausible`` (calibration),
-and with ``--interview`` ``questions_median`` and ``questions_p90``,
+and with ``--interview`` ``questions_median``, ``questions_p90`` and ``unstated``,
 ``emergency_missed``, ``triage_by_level``).
+
+``--unstated no`` answers "no" to every question the person would be asked that a vignette does
+not state, in the questionnaire and the interview alike (the default, ``not-sure``, leaves it
+unanswered): the person who knows their answers, beside the one who is unsure of all the rest.
 
 ``--unsure K`` (``--unsure`` alone: K = 1) also measures robustness (triage-policy.md §3): every
 vignette again with each combination of 1 to K of its answered findings changed to "not sure"
@@ -37,6 +41,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conditions.engine import KnowledgeBase, KnowledgeBaseError, knowledge_base_from_document
 from conditions.evaluation import (
+    Unstated,
     evaluate,
     evaluate_unsure,
     report_as_dict,
@@ -84,6 +89,17 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--unstated",
+            choices=[str(choice) for choice in Unstated],
+            default=str(Unstated.NOT_SURE),
+            help=(
+                "how the person answers what a vignette does not state: 'not-sure' (the default) "
+                "or 'no' to every question they would be asked (the questionnaire and the "
+                "interview alike)"
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         vignettes = self.read_vignettes(Path(options["path"]))
         knowledge_base = self.knowledge_base(options.get("knowledge"))
@@ -91,6 +107,7 @@ class Command(BaseCommand):
             knowledge_base,
             vignettes,
             interview=knowledge_base.interview_policy if options.get("interview") else None,
+            unstated=Unstated(options.get("unstated") or Unstated.NOT_SURE),
         )
         for line in report_lines(report):
             self.stdout.write(line)
@@ -165,6 +182,7 @@ class Command(BaseCommand):
                 {
                     "questions_median": totals["questions_median"],
                     "questions_p90": totals["questions_p90"],
+                    "unstated": totals["unstated"],
                 }
                 if totals["questions_median"] is not None
                 else {}
