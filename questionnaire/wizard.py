@@ -344,14 +344,22 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         context = super().get_context_data(form=form, **kwargs)
         step = self.steps.current
         page = self.plan().page(step)
+        # One question on a page is its heading, the topic a caption above it (shared/ux.md:
+        # "a one-question step puts the question in the legend as the h1").
+        question_is_heading = page is not None and len(form.fields) == 1
+        caption = ""
         if step == CHECK_ANSWERS:
             title = _("Check your answers")
         elif page is not None:
             title = SECTION_TITLES.get(page.section, page.section)
+            if question_is_heading:
+                caption, title = title, next(iter(form.fields.values())).label
         else:
             title = STEP_TITLES[ABOUT_YOU]
         context.update(
             step_title=title,
+            step_caption=caption,
+            question_is_heading=question_is_heading,
             # No "of N": how many pages there will be depends on the answers.
             page_number=None if step == CHECK_ANSWERS else self.steps.step1,
             is_warning_signs=page is not None and page.warning_signs,

@@ -221,3 +221,22 @@ def test_a_parent_reads_the_curators_wording_for_a_child_and_an_adult_the_adults
     assert for_child in pages[6]
     assert for_child not in pages[42]
     assert "Have you had a temperature" in pages[42]
+
+
+def test_a_page_of_one_question_has_the_question_as_its_heading(client, published):
+    """shared/ux.md: a one-question step puts the question in the legend as the h1; a page of
+    several keeps the topic as its heading."""
+    walk = fresh(ADULT)
+    client.get("/check/", follow=True)
+    post_step(client, "about_you", walk.answers_for("about_you"))
+    plan = walk.plan()
+    single = next(page for page in plan.pages if len(page.codes) == 1)
+    for page in plan.pages[: single.number - 1]:
+        post_step(client, page.step, walk.answers_for(page.step))
+    html = client.get(f"/check/{single.step}/").content.decode()
+    question = questions_of(published_knowledge_base(), ADULT.age)[single.codes[0]]
+    assert f'<legend class="question"><h1 class="question-heading">{question.text}</h1>' in html
+    assert html.count("<h1") == 1
+    assert f"<title>{question.text}" in html
+    several = next(page for page in plan.pages if len(page.codes) > 1)
+    assert several.number < single.number  # the warning signs come first, together
