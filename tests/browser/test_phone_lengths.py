@@ -66,7 +66,7 @@ def test_check_your_answers_and_the_summary_fit_a_phone(page: Page):
         groups.count()
     )
     rows = page.locator("main .check-answers__row").count()
-    # The interview asks at most 23 questions, About you's four included (41 before issue 16).
+    # The interview asks at most 22 questions, About you's four included (41 before issue 16).
     assert rows >= 15, f"only {rows} answers: not the long walk this test measures"
     check_answers = screens(page)
     print(f"\nCheck your answers: {rows} answers, {check_answers:.2f} screens at 390 × 844")

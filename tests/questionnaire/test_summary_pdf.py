@@ -65,7 +65,7 @@ def test_no_question_is_on_one_page_and_its_answer_on_the_next(client, published
     lines = stored_lines(client)
     pages = pdf_pages(client)
 
-    # The interview asks about 15 to 23 questions (it was 41 before issue 16): with the result
+    # The interview asks about 12 to 22 questions (it was 41 before issue 16): with the result
     # above them, still more than a page.
     assert len(lines) >= 15, "too few answers to fill a page: the test would prove nothing"
     assert len(pages) >= 2, "the summary fits one page: no page break to test"
