@@ -170,17 +170,23 @@ def red_flag_concerns(reasons: Iterable[TriageReason]) -> list[str]:
     return concerns
 
 
-def _unanswered_questions(findings: Iterable[str], knowledge_base: KnowledgeBase) -> list[str]:
-    """The questions behind unanswered findings (a code the knowledge base does not know as is)."""
+def _unanswered_questions(
+    findings: Iterable[str], knowledge_base: KnowledgeBase, *, for_child: bool
+) -> list[str]:
+    """The questions behind unanswered findings, in a parent's words for a child when the
+    curators wrote them (a code the knowledge base does not know as is)."""
     questions: list[str] = []
     for code in findings:
         finding = knowledge_base.findings.get(code)
-        questions.append(code if finding is None else finding.question)
+        if finding is None:
+            questions.append(code)
+        else:
+            questions.append((for_child and finding.question_for_child) or finding.question)
     return questions
 
 
 def _unanswered_warning_sign(
-    sign: UnansweredWarningSign, knowledge_base: KnowledgeBase
+    sign: UnansweredWarningSign, knowledge_base: KnowledgeBase, *, for_child: bool
 ) -> dict[str, Any]:
     card = wording.URGENCY_CARDS[sign.urgency]
     return {
@@ -189,7 +195,7 @@ def _unanswered_warning_sign(
         "heading": card.heading,
         "message": wording.unanswered_sign_message(sign.message, card),
         "concern": sign.concern.strip(),
-        "questions": _unanswered_questions(sign.findings, knowledge_base),
+        "questions": _unanswered_questions(sign.findings, knowledge_base, for_child=for_child),
     }
 
 
@@ -242,7 +248,7 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
         ],
         # Most urgent first (the template groups them by level).
         "unanswered_warning_signs": [
-            _unanswered_warning_sign(sign, knowledge_base)
+            _unanswered_warning_sign(sign, knowledge_base, for_child=for_child)
             for sign in sorted(signs, key=lambda s: s.urgency.rank)
         ],
         "conditions_heading": (

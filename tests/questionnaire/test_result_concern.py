@@ -250,3 +250,12 @@ def test_a_capped_condition_says_its_rules_words_once(client, published):
     assert "Get medical help today" in text
     assert text.count("See a doctor today, even if you can walk.") == 1
     assert "These symptoms could be a sign of a broken hip that may not show at first." in text
+
+
+def test_a_child_s_unanswered_warning_signs_are_asked_in_a_parent_s_words(client, published):
+    with_result(client, {"age": 6, "sex": "male", "duration_weeks": 1, "findings": {}})
+
+    for url in ("/result/", "/result/summary/"):
+        text = main_text(page(client, url))
+        assert "Has your child had a temperature of 38 °C or more in the last few days?" in text
+        assert "Have you had a temperature" not in text
