@@ -12,7 +12,7 @@ from api.presentation import assessment_payload, finding_payload
 from api.schemas import AnswersIn
 from conditions.engine import Answers, KnowledgeBase
 from conditions.engine.interview import next_step
-from questionnaire.steps import is_child
+from questionnaire.steps import is_child, wording_for
 
 
 def interview_payload(
@@ -28,7 +28,8 @@ def interview_payload(
         "stop_reason": str(step.reason),
         "questions_asked": step.asked,
         "questions": [
-            _question(knowledge_base, code, warning_sign=warning) for code in step.questions
+            _question(knowledge_base, code, warning_sign=warning, age=answers.age)
+            for code in step.questions
         ],
         "assessment": assessment_payload(
             step.assessment, knowledge_base, for_child=is_child(answers.age)
@@ -36,5 +37,15 @@ def interview_payload(
     }
 
 
-def _question(knowledge_base: KnowledgeBase, code: str, *, warning_sign: bool) -> dict[str, Any]:
-    return {**finding_payload(knowledge_base.findings[code]), "warning_sign": warning_sign}
+def _question(
+    knowledge_base: KnowledgeBase, code: str, *, warning_sign: bool, age: int
+) -> dict[str, Any]:
+    """One question, worded for a person of this age as the pages word it."""
+    finding = knowledge_base.findings[code]
+    question, help_text = wording_for(finding, age)
+    return {
+        **finding_payload(finding),
+        "question": question,
+        "help_text": help_text,
+        "warning_sign": warning_sign,
+    }

@@ -52,6 +52,8 @@ def finding_payload(finding: Finding) -> dict[str, Any]:
         "code": finding.code,
         "question": finding.question,
         "help_text": finding.help_text,
+        "question_for_child": finding.question_for_child,
+        "help_text_for_child": finding.help_text_for_child,
         "answer_type": finding.answer_type,
         "section": finding.section,
         "order": finding.order,

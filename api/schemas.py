@@ -262,6 +262,15 @@ class FindingOut(BaseModel):
     code: str
     question: str
     help_text: str
+    question_for_child: str = Field(
+        description=(
+            "The question in a parent's words, asked instead below 16; empty when the curators "
+            "wrote none (then ask ``question``)."
+        )
+    )
+    help_text_for_child: str = Field(
+        description="The hint in a parent's words below 16; empty: use ``help_text``."
+    )
     answer_type: str
     section: str
     order: int
@@ -333,8 +342,9 @@ StopReasonName = Literal[
 
 
 class InterviewQuestionOut(FindingOut):
-    """A question to ask now; ``warning_sign`` when it is asked first because it could make the
-    level more urgent."""
+    """A question to ask now, ``question`` and ``help_text`` worded for the person's age (a
+    parent's words below 16 when the curators wrote them); ``warning_sign`` when it is asked
+    first because it could make the level more urgent."""
 
     warning_sign: bool
 

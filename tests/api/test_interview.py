@@ -38,6 +38,19 @@ def test_the_first_page_asks_the_warning_signs(client):
     assert result["assessment"]["knowledge_base_version"] == result["knowledge_base_version"]
 
 
+def test_a_child_s_questions_are_worded_for_a_parent(client):
+    from conditions.published import published_knowledge_base
+
+    child = step(client, {"age": 6, "sex": "male", "duration_weeks": 1, "findings": {}})
+    fever = next(question for question in child["questions"] if question["code"] == "fever")
+    written = published_knowledge_base().findings["fever"]
+    assert fever["question"] == written.question_for_child != written.question
+    assert fever["question_for_child"] == written.question_for_child  # both, for clients
+    adult = step(client, {"age": 40, "sex": "male", "duration_weeks": 1, "findings": {}})
+    fever = next(question for question in adult["questions"] if question["code"] == "fever")
+    assert fever["question"] == written.question
+
+
 def test_a_client_that_answers_each_page_reaches_a_stop(client):
     # A woman of 34 with lupus features: every question she is asked she answers from this
     # list, and "not sure" (null) to anything else.

@@ -22,6 +22,8 @@ def test_the_questionnaire_lists_every_published_finding_with_when_it_is_asked(
         "code",
         "question",
         "help_text",
+        "question_for_child",
+        "help_text_for_child",
         "answer_type",
         "section",
         "order",
@@ -30,6 +32,8 @@ def test_the_questionnaire_lists_every_published_finding_with_when_it_is_asked(
         "allows_not_sure",
         "follow_up_for",
     }
+    fever = next(f for f in result["findings"] if f["code"] == "fever")
+    assert fever["question_for_child"].startswith("Has your child had a temperature")
 
 
 def test_warning_signs_people_know_are_yes_no_and_a_temperature_has_a_follow_up(client):
