@@ -162,12 +162,13 @@ def _pending_warning_signs(
     candidates: list[str],
 ) -> set[str]:
     """The warning signs to ask now, among the rules that could still fire and would raise the
-    level: the fewest findings whose one "no" closes each rule (greedy cover: the finding most
-    open rules require, ties in questionnaire order), and every "any of" finding of a rule that
-    has only those left (all of them must be "no" to close it). A rule's other findings come
-    on a later page, only if the answer left it open."""
+    level: the fewest findings whose one answer closes each rule ("no" to a finding it requires,
+    "yes" to one it requires absent; greedy cover: the finding most open rules need, ties in
+    questionnaire order), and every "any of" finding of a rule that has only those left (all of
+    them must be "no" to close it). A rule's other findings come on a later page, only if the
+    answer left it open."""
     askable = set(candidates)
-    to_close: list[frozenset[str]] = []  # per open rule, a "no" to any one of these closes it
+    to_close: list[frozenset[str]] = []  # per open rule, one answer to any of these closes it
     signs: set[str] = set()
     for rule in knowledge_base.red_flag_rules:
         if not rule.urgency.is_more_urgent_than(assessment.triage):
