@@ -7,6 +7,21 @@ from tests.questionnaire.kept import keep_result
 from tests.questionnaire.test_flow import about_you
 
 
+class StoppedClock:
+    """django-ratelimit's clock, stopped: every request of a test counts in one window. Its
+    windows end at a per-key second of the minute, and a PDF takes a second or two to render,
+    so on the wall clock two requests could fall on either side of an end and both pass."""
+
+    @staticmethod
+    def time() -> float:
+        return 1_800_000_000.0
+
+
+@pytest.fixture(autouse=True)
+def stopped_clock(monkeypatch):
+    monkeypatch.setattr("django_ratelimit.core.time", StoppedClock)
+
+
 @pytest.mark.django_db
 def test_too_many_submissions_get_a_calm_page_that_keeps_the_answers(
     client, published, post_step, settings
