@@ -27,6 +27,8 @@ from conditions.choices import (
 from conditions.engine.knowledge import OTHER_CAUSES_CODE
 from conditions.engine.knowledge_format import (
     CODE_PATTERN,
+    DEFAULT_INTERVIEW,
+    DEFAULT_RESULT_THRESHOLDS,
     OLDEST_AGE,
     REFERENCE_KEY_PATTERN,
     SUM_TOLERANCE,
@@ -331,7 +333,7 @@ class ScoringPolicy(models.Model):
     # which answers are given as reasons. Clinical judgements, so data with their source.
     fits_probability = models.FloatField(
         "listed from",
-        default=0.10,
+        default=DEFAULT_RESULT_THRESHOLDS.fits_probability,
         help_text=(
             "A condition is listed on the result page when it is ranked first or at or above "
             "this likelihood (“fits your answers partly”); below it, only when ranked first "
@@ -340,7 +342,7 @@ class ScoringPolicy(models.Model):
     )
     fits_well_probability = models.FloatField(
         "fits well from",
-        default=0.40,
+        default=DEFAULT_RESULT_THRESHOLDS.fits_well_probability,
         help_text=(
             "At or above this likelihood a listed condition “fits your answers well”. "
             "Write 0.40 for 40 %."
@@ -348,7 +350,7 @@ class ScoringPolicy(models.Model):
     )
     reason_likelihood_ratio = models.FloatField(
         "reason from likelihood ratio",
-        default=2.0,
+        default=DEFAULT_RESULT_THRESHOLDS.reason_likelihood_ratio,
         help_text=(
             "An answer is given as a reason for or against a condition when it multiplies the "
             "odds by at least this (for) or at most its inverse (against): 2 shows answers "
@@ -365,7 +367,7 @@ class ScoringPolicy(models.Model):
     # questions a person answers, so clinical judgements, data with their source.
     interview_stop_top_probability = models.FloatField(
         "stop when the first condition reaches",
-        default=0.70,
+        default=DEFAULT_INTERVIEW.stop_top_probability,
         help_text=(
             "The interview may stop when the first condition is at least this likely and at "
             "least “… times the second” below. Write 0.70 for 70 %."
@@ -373,12 +375,12 @@ class ScoringPolicy(models.Model):
     )
     interview_stop_top_ratio = models.FloatField(
         "… and is this many times the second",
-        default=2.0,
+        default=DEFAULT_INTERVIEW.stop_top_ratio,
         help_text="At least 1.",
     )
     interview_stop_min_gain = models.FloatField(
         "stop when no question is worth (bits)",
-        default=0.05,
+        default=DEFAULT_INTERVIEW.stop_min_gain,
         help_text=(
             "The interview may stop when no question left would tell more than this many bits "
             "about the conditions and the urgency (0 to 1)."
@@ -386,7 +388,7 @@ class ScoringPolicy(models.Model):
     )
     interview_opening_questions = models.PositiveSmallIntegerField(
         "opening questions",
-        default=4,
+        default=DEFAULT_INTERVIEW.opening_questions,
         help_text=(
             "Asked of everyone before the findings and counted with them (age, sex, how long, "
             "which side)."
@@ -394,25 +396,25 @@ class ScoringPolicy(models.Model):
     )
     interview_min_questions = models.PositiveSmallIntegerField(
         "at least this many questions",
-        default=8,
+        default=DEFAULT_INTERVIEW.min_questions,
         help_text="The opening questions included.",
     )
     interview_max_questions = models.PositiveSmallIntegerField(
         "at most this many questions",
-        default=23,
+        default=DEFAULT_INTERVIEW.max_questions,
         help_text="The opening questions included; warning signs are always asked.",
     )
     interview_page_size = models.PositiveSmallIntegerField(
-        "questions on a page, at most", default=4
+        "questions on a page, at most", default=DEFAULT_INTERVIEW.page_size
     )
     interview_warning_page_size = models.PositiveSmallIntegerField(
         "warning signs on a page, at most",
-        default=6,
+        default=DEFAULT_INTERVIEW.warning_page_size,
         help_text="The warning signs are asked first, together, on pages of up to this many.",
     )
     interview_page_share = models.FloatField(
         "others on a page are worth at least",
-        default=0.5,
+        default=DEFAULT_INTERVIEW.page_share,
         help_text=(
             "A question joins the page of a more useful one on the same topic when it is worth "
             "at least this share of it (0 to 1)."
@@ -420,7 +422,7 @@ class ScoringPolicy(models.Model):
     )
     interview_not_sure_share = models.FloatField(
         "share of “not sure” answers",
-        default=0.1,
+        default=DEFAULT_INTERVIEW.not_sure_share,
         help_text="How often people cannot answer an ordinary question (0 to 1).",
     )
     interview_reference = source_reference()

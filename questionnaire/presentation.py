@@ -44,7 +44,7 @@ from conditions.published import (
 from questionnaire import wording
 from questionnaire.answers import engine_mapping
 from questionnaire.models import CompletedAssessment
-from questionnaire.steps import is_child
+from questionnaire.steps import is_child, wording_for
 
 logger = logging.getLogger(__name__)
 
@@ -171,22 +171,19 @@ def red_flag_concerns(reasons: Iterable[TriageReason]) -> list[str]:
 
 
 def _unanswered_questions(
-    findings: Iterable[str], knowledge_base: KnowledgeBase, *, for_child: bool
+    findings: Iterable[str], knowledge_base: KnowledgeBase, age: int | None
 ) -> list[str]:
-    """The questions behind unanswered findings, in a parent's words for a child when the
-    curators wrote them (a code the knowledge base does not know as is)."""
+    """The questions behind unanswered findings, worded for this age as the pages word them (a
+    code the knowledge base does not know as is)."""
     questions: list[str] = []
     for code in findings:
         finding = knowledge_base.findings.get(code)
-        if finding is None:
-            questions.append(code)
-        else:
-            questions.append((for_child and finding.question_for_child) or finding.question)
+        questions.append(code if finding is None else wording_for(finding, age)[0])
     return questions
 
 
 def _unanswered_warning_sign(
-    sign: UnansweredWarningSign, knowledge_base: KnowledgeBase, *, for_child: bool
+    sign: UnansweredWarningSign, knowledge_base: KnowledgeBase, age: int | None
 ) -> dict[str, Any]:
     card = wording.URGENCY_CARDS[sign.urgency]
     return {
@@ -195,7 +192,7 @@ def _unanswered_warning_sign(
         "heading": card.heading,
         "message": wording.unanswered_sign_message(sign.message, card),
         "concern": sign.concern.strip(),
-        "questions": _unanswered_questions(sign.findings, knowledge_base, for_child=for_child),
+        "questions": _unanswered_questions(sign.findings, knowledge_base, age),
     }
 
 
@@ -223,7 +220,8 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
     card = wording.URGENCY_CARDS[result.triage]
     concern_line, concern_list = wording.concern_lines(red_flag_concerns(reasons))
     age = result.answers.get("age")
-    for_child = is_child(age if isinstance(age, int) else None)
+    person_age = age if isinstance(age, int) else None
+    for_child = is_child(person_age)
     conditions = _condition_rows(result, assessment, knowledge_base, for_child=for_child)
     thresholds = knowledge_base.result_thresholds
     other_fits = result.other_causes >= thresholds.fits_probability
@@ -248,7 +246,7 @@ def result_context(kept: CompletedAssessment, stored: Mapping[str, Any]) -> dict
         ],
         # Most urgent first (the template groups them by level).
         "unanswered_warning_signs": [
-            _unanswered_warning_sign(sign, knowledge_base, for_child=for_child)
+            _unanswered_warning_sign(sign, knowledge_base, person_age)
             for sign in sorted(signs, key=lambda s: s.urgency.rank)
         ],
         "conditions_heading": (

@@ -96,7 +96,7 @@ def next_step(
         *sorted(signs - set(follow_ups), key=lambda code: _order(knowledge_base.findings[code])),
     ]
     if warning:
-        return step(_first_page(knowledge_base, warning, policy), False, StopReason.NOT_YET, True)
+        return step(_warning_page(knowledge_base, warning, policy), False, StopReason.NOT_YET, True)
     if not candidates:
         return step((), True, StopReason.ALL_ASKED)
     if count >= policy.max_questions:
@@ -195,7 +195,7 @@ def _pending_warning_signs(
     return signs
 
 
-def _first_page(
+def _warning_page(
     knowledge_base: KnowledgeBase, ordered: Sequence[str], policy: InterviewPolicy
 ) -> list[str]:
     """The warning page: a follow-up on its own, else the first ``warning_page_size`` signs."""

@@ -107,7 +107,7 @@ class Command(BaseCommand):
             knowledge_base,
             vignettes,
             interview=knowledge_base.interview_policy if options.get("interview") else None,
-            unstated=Unstated(options.get("unstated") or Unstated.NOT_SURE),
+            unstated=Unstated(options["unstated"]),
         )
         for line in report_lines(report):
             self.stdout.write(line)
