@@ -1,6 +1,7 @@
 """The adaptive interview against the fixed questionnaire order: accuracy by questions asked.
 
 Usage: .venv/bin/python benchmarks/interview_benchmark.py [FILE ...] [--knowledge DIR]
+       [--policy NAME=VALUE ...] [--operating-points]
 
 For each vignette file (by default vignettes/development.json, and ../shared/vignettes/public.json
 when it exists beside the checkout) it prints, for a budget of N questions (age, sex and duration
@@ -15,6 +16,11 @@ then the interview as it runs (its own stop rule): the median and 90th percentil
 asked with the same figures, beside the full questionnaire. Issue 16's marks: median ≤ 15,
 90th percentile ≤ 22, top-3 and exact urgency within 1 point of the full questionnaire, no
 emergency missed, no more under-triage than the full questionnaire.
+
+``--policy NAME=VALUE`` (repeatable) runs the interview with a scoring-policy figure changed
+(``stop_min_gain=0.16``); ``--operating-points`` prints instead one line per policy of
+``OPERATING_POINTS`` (the seeded one first, then the settings the note on the policy names),
+with the marks each one meets, to show what one figure gains and what it costs.
 """
 
 from __future__ import annotations
@@ -157,15 +163,91 @@ def measure(knowledge_base: KnowledgeBase, path: Path) -> list[str]:
     return lines
 
 
+# Policies tried against the seeded one: each changes one or two figures of the scoring policy.
+OPERATING_POINTS: tuple[dict[str, float], ...] = (
+    {},
+    {"max_questions": 18},
+    {"max_questions": 20},
+    {"max_questions": 30},
+    {"stop_top_probability": 0.5},
+    {"stop_top_probability": 0.7},
+    {"stop_min_gain": 0.1},
+    {"stop_min_gain": 0.16},
+    {"stop_min_gain": 0.1, "max_questions": 20},
+    {"page_size": 6, "page_share": 0.3},
+)
+
+
+def policy_setting(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` for a figure of the interview policy (argparse type)."""
+    name, _, value = text.partition("=")
+    fields = {field.name for field in dataclasses.fields(InterviewPolicy)}
+    if name not in fields:
+        raise argparse.ArgumentTypeError(f"{name!r} is not a figure of the interview policy")
+    try:
+        return name, float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+
+
+def with_figures(policy: InterviewPolicy, figures_: dict[str, float]) -> InterviewPolicy:
+    """``policy`` with some figures changed, each kept to its field's type."""
+    return dataclasses.replace(
+        policy,
+        **{name: type(getattr(policy, name))(value) for name, value in figures_.items()},
+    )
+
+
+def operating_point(knowledge_base: KnowledgeBase, path: Path, changes: dict[str, float]) -> str:
+    """One line: the interview with ``changes`` on one file, and which of issue 16's marks it
+    meets against the full questionnaire."""
+    vignettes = json.loads(path.read_text(encoding="utf-8"))
+    full = evaluate(knowledge_base, vignettes)
+    run = evaluate(
+        knowledge_base,
+        vignettes,
+        interview=with_figures(knowledge_base.interview_policy, changes),
+    )
+    marks = {
+        "median": run.questions_median <= 15,
+        "p90": run.questions_p90 <= 22,
+        "top-3": run.top3 >= full.top3 - 0.01,
+        "exact": run.triage_exact >= full.triage_exact - 0.01,
+        "under": run.under_triage <= full.under_triage and run.emergency_missed == 0,
+    }
+    missed = [name for name, met in marks.items() if not met]
+    setting = " ".join(f"{name}={value:g}" for name, value in changes.items()) or "seeded"
+    return (
+        f"{path.name:<16} {setting:<40} {run.questions_median:>6g} {run.questions_p90:>4g} "
+        f"{run.top1:>6.1%} {run.top3:>6.1%} {run.triage_exact:>6.1%} {run.under_triage:>5}  "
+        + ("all marks met" if not missed else "misses " + ", ".join(missed))
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--knowledge", type=Path, default=REPOSITORY / "knowledge")
+    parser.add_argument("--policy", type=policy_setting, action="append", default=[])
+    parser.add_argument("--operating-points", action="store_true")
     arguments = parser.parse_args(argv)
     knowledge_base = knowledge_base_from_document(
         read_knowledge_document(arguments.knowledge), version=0
     )
+    knowledge_base = dataclasses.replace(
+        knowledge_base,
+        interview_policy=with_figures(knowledge_base.interview_policy, dict(arguments.policy)),
+    )
     files = arguments.files or [path for path in DEFAULT_FILES if path.exists()]
+    if arguments.operating_points:
+        print(
+            f"{'file':<16} {'policy':<40} {'median':>6} {'p90':>4} {'top-1':>6} {'top-3':>6} "
+            f"{'exact':>6} {'under':>5}  issue 16's marks (against the full questionnaire)"
+        )
+        for changes in OPERATING_POINTS:
+            for path in files:
+                print(operating_point(knowledge_base, path, changes))
+        return 0
     for path in files:
         for line in measure(knowledge_base, path):
             print(line)
