@@ -51,6 +51,7 @@ from conditions.engine.interview import (  # noqa: E402
     askable_findings,
     next_step,
 )
+from conditions.engine.knowledge import INTERVIEW_FIGURES  # noqa: E402
 from conditions.evaluation import evaluate  # noqa: E402
 from conditions.knowledge_file import read_knowledge_document  # noqa: E402
 
@@ -181,21 +182,12 @@ OPERATING_POINTS: tuple[dict[str, float], ...] = (
 def policy_setting(text: str) -> tuple[str, float]:
     """``NAME=VALUE`` for a figure of the interview policy (argparse type)."""
     name, _, value = text.partition("=")
-    fields = {field.name for field in dataclasses.fields(InterviewPolicy)}
-    if name not in fields:
+    if name not in INTERVIEW_FIGURES:
         raise argparse.ArgumentTypeError(f"{name!r} is not a figure of the interview policy")
     try:
         return name, float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-
-
-def with_figures(policy: InterviewPolicy, figures_: dict[str, float]) -> InterviewPolicy:
-    """``policy`` with some figures changed, each kept to its field's type."""
-    return dataclasses.replace(
-        policy,
-        **{name: type(getattr(policy, name))(value) for name, value in figures_.items()},
-    )
 
 
 def operating_point(knowledge_base: KnowledgeBase, path: Path, changes: dict[str, float]) -> str:
@@ -206,7 +198,7 @@ def operating_point(knowledge_base: KnowledgeBase, path: Path, changes: dict[str
     run = evaluate(
         knowledge_base,
         vignettes,
-        interview=with_figures(knowledge_base.interview_policy, changes),
+        interview=knowledge_base.interview_policy.with_figures(changes),
     )
     marks = {
         "median": run.questions_median <= 15,
@@ -234,10 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     knowledge_base = knowledge_base_from_document(
         read_knowledge_document(arguments.knowledge), version=0
     )
-    knowledge_base = dataclasses.replace(
-        knowledge_base,
-        interview_policy=with_figures(knowledge_base.interview_policy, dict(arguments.policy)),
-    )
+    try:
+        policy = knowledge_base.interview_policy.with_figures(dict(arguments.policy))
+    except ValueError as error:
+        parser.error(str(error))
+    knowledge_base = dataclasses.replace(knowledge_base, interview_policy=policy)
     files = arguments.files or [path for path in DEFAULT_FILES if path.exists()]
     if arguments.operating_points:
         print(

@@ -203,18 +203,13 @@ class FindingsForm(QuestionForm):
     def __init__(self, *args, questions: list[Question], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
-        asked = {question.code for question in questions}
-        self.follow_ups = {
-            question.code: question.follow_up_for
-            for question in questions
-            if question.follow_up_for in asked
-        }
+        self.follow_ups = follow_ups_on_page(questions)
         for question in questions:
             message = SELECT_ANSWER if question.allows_not_sure else SELECT_YES_OR_NO
             field = forms.ChoiceField(
                 label=question.text,
                 help_text=question.help_text,
-                choices=ANSWER_CHOICES if question.allows_not_sure else YES_NO_CHOICES,
+                choices=answer_choices(question),
                 widget=forms.RadioSelect,
                 # A follow-up is required only when its question is answered "not sure" (clean).
                 required=question.code not in self.follow_ups,
@@ -251,8 +246,7 @@ def stored_findings(
     for question in questions:
         values = data.get(f"{prefix}-{question.code}")
         value = values[-1] if isinstance(values, list) and values else values
-        allowed = (YES, NO, NOT_SURE) if question.allows_not_sure else (YES, NO)
-        if value not in allowed:
+        if value not in {answer for answer, _label in answer_choices(question)}:
             return None
         cleaned[question.code] = value
     return cleaned
@@ -260,5 +254,20 @@ def stored_findings(
 
 def findings_form_needed(questions: list[Question]) -> bool:
     """Whether a page asks a question with its follow-up (only the form handles that)."""
-    codes = {question.code for question in questions}
-    return any(question.follow_up_for in codes for question in questions)
+    return bool(follow_ups_on_page(questions))
+
+
+def answer_choices(question: Question) -> BaseChoiceIterator:
+    """The answers a question takes: yes / no / not sure, or yes / no for a warning sign people
+    know from their own experience."""
+    return ANSWER_CHOICES if question.allows_not_sure else YES_NO_CHOICES
+
+
+def follow_ups_on_page(questions: list[Question]) -> dict[str, str]:
+    """Follow-up code → the question it follows up, for each follow-up asked with its question."""
+    asked = {question.code for question in questions}
+    return {
+        question.code: question.follow_up_for
+        for question in questions
+        if question.follow_up_for in asked
+    }

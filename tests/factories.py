@@ -29,6 +29,7 @@ from conditions.models import (
     ScoringPolicy,
     TriageLevel,
 )
+from questionnaire.steps import Question
 
 TEST_PASSWORD = "a-long-test-password-42"
 
@@ -358,3 +359,21 @@ class ClinicalVignetteFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "bench.ClinicalVignette"
+
+
+class QuestionFactory(factory.Factory):
+    """One question as a questionnaire page asks it (``questionnaire.steps.Question``): its code
+    as its text, on "The pain", yes / no / not sure, for every age."""
+
+    code = factory.Sequence(lambda n: f"finding_{n}")
+    text = factory.LazyAttribute(lambda question: f"{question.code}?")
+    help_text = ""
+    section = "the_pain"
+    order = 0
+    min_age = None
+    max_age = None
+    allows_not_sure = True
+    follow_up_for = None
+
+    class Meta:
+        model = Question

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
 
 from .knowledge_format import DEFAULT_INTERVIEW as _INTERVIEW
 from .people import Population, Sex
@@ -212,6 +212,33 @@ class InterviewPolicy:
     page_share: float = _INTERVIEW.page_share
     # How often a person cannot answer an ordinary question ("not sure"); it scales the gain.
     not_sure_share: float = _INTERVIEW.not_sure_share
+
+    def with_figures(self, figures: Mapping[str, Any]) -> InterviewPolicy:
+        """This policy with some figures replaced, each read as its field's type; raises
+        ``ValueError`` for a name that is not a figure or a policy that cannot work."""
+        unknown = set(figures) - set(INTERVIEW_FIGURES)
+        if unknown:
+            raise ValueError(f"interview: {', '.join(sorted(unknown))} is not a figure")
+        policy = replace(
+            self, **{name: type(getattr(self, name))(value) for name, value in figures.items()}
+        )
+        if not (
+            0.0 <= policy.stop_top_probability <= 1.0
+            and policy.stop_top_ratio >= 1.0
+            and policy.max_questions > 0
+            and policy.min_questions <= policy.max_questions
+            and policy.page_size >= 1
+            and policy.warning_page_size >= 1
+        ):
+            raise ValueError(
+                "interview: 0 ≤ stop_top_probability ≤ 1, stop_top_ratio ≥ 1, "
+                "min_questions ≤ max_questions, page_size ≥ 1 and warning_page_size ≥ 1"
+            )
+        return policy
+
+
+# The names of the interview policy's figures, as the scoring policy's document writes them.
+INTERVIEW_FIGURES = tuple(figure.name for figure in fields(InterviewPolicy))
 
 
 @dataclass(frozen=True, slots=True)

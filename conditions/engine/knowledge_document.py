@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from .knowledge import (
     DURATION_CODE,
     FORM_CODE,
+    INTERVIEW_FIGURES,
     OTHER_CAUSES_CODE,
     AgeBand,
     Condition,
@@ -113,32 +114,13 @@ def knowledge_base_from_document(document: Mapping[str, Any], *, version: int) -
 
 
 def _interview_policy(entry: Mapping[str, Any] | None) -> InterviewPolicy:
-    """The interview's figures; a document published before they were data has none."""
+    """The interview's figures; a document published before they were data has none, or not
+    every one (then the default)."""
     if entry is None:
         return InterviewPolicy()
-    policy = InterviewPolicy(
-        **{
-            name: type(getattr(InterviewPolicy(), name))(entry[name])
-            for name in _POLICY_FIELDS
-            if name in entry  # a document published before a figure was data has the default
-        }
+    return InterviewPolicy().with_figures(
+        {name: entry[name] for name in INTERVIEW_FIGURES if name in entry}
     )
-    if not (
-        0.0 <= policy.stop_top_probability <= 1.0
-        and policy.stop_top_ratio >= 1.0
-        and policy.max_questions > 0
-        and policy.min_questions <= policy.max_questions
-        and policy.page_size >= 1
-        and policy.warning_page_size >= 1
-    ):
-        raise ValueError(
-            "interview: 0 ≤ stop_top_probability ≤ 1, stop_top_ratio ≥ 1, "
-            "min_questions ≤ max_questions, page_size ≥ 1 and warning_page_size ≥ 1"
-        )
-    return policy
-
-
-_POLICY_FIELDS = tuple(field.name for field in dataclasses.fields(InterviewPolicy))
 
 
 def _result_thresholds(entry: Mapping[str, Any] | None) -> ResultThresholds:

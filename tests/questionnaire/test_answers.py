@@ -2,15 +2,10 @@
 and the duration as given are kept beside them for the doctor, and never scored."""
 
 from questionnaire.answers import answer_lines, answers_mapping, engine_mapping
-from questionnaire.steps import Question
-
-
-def question(code: str, section: str) -> Question:
-    return Question(code, code, "", section, 0, None, None)
-
+from tests.factories import QuestionFactory
 
 QUESTIONS = {
-    code: question(code, section)
+    code: QuestionFactory(code=code, text=code, section=section)
     for code, section in (
         ("fever", "warning_signs"),
         ("limp", "warning_signs"),

@@ -7,26 +7,13 @@ import itertools
 from django.utils.datastructures import MultiValueDict
 
 from questionnaire.forms import FindingsForm, findings_form_needed, stored_findings
-from questionnaire.steps import Question
+from tests.factories import QuestionFactory
 
 PREFIX = "questions_3"
-
-
-def question(code: str, *, allows_not_sure: bool = True, follow_up_for: str | None = None):
-    return Question(
-        code=code,
-        text=f"{code}?",
-        help_text="",
-        section="the_pain",
-        order=0,
-        min_age=None,
-        max_age=None,
-        allows_not_sure=allows_not_sure,
-        follow_up_for=follow_up_for,
-    )
-
-
-QUESTIONS = [question("night_pain"), question("recent_trauma", allows_not_sure=False)]
+QUESTIONS = [
+    QuestionFactory(code="night_pain"),
+    QuestionFactory(code="recent_trauma", allows_not_sure=False),
+]
 VALUES = [None, "yes", "no", "not_sure", "", "maybe", ["yes", "no"], ["no", "not_sure"]]
 
 
@@ -48,7 +35,7 @@ def test_it_agrees_with_the_form_on_every_combination_of_stored_values():
 
 
 def test_a_page_with_a_question_and_its_follow_up_is_left_to_the_form():
-    follow_up = question("feels_hot_or_shivery", follow_up_for="fever")
-    assert findings_form_needed([question("fever"), follow_up])
+    follow_up = QuestionFactory(code="feels_hot_or_shivery", follow_up_for="fever")
+    assert findings_form_needed([QuestionFactory(code="fever"), follow_up])
     assert not findings_form_needed([follow_up])
     assert not findings_form_needed(QUESTIONS)
